@@ -1,0 +1,23 @@
+"""The loaded project: every item by id, and each source's archived text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .config import Project
+from .model import Actor, Briefing, Claim, Option, Position, Quote, Source
+from .textmatch import SourceText
+
+
+@dataclass(frozen=True)
+class Content:
+    project: Project
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    texts: Mapping[str, SourceText] = field(default_factory=dict)  # by source id; absent if unreadable
+    claims: Mapping[str, Claim] = field(default_factory=dict)
+    quotes: Mapping[str, Quote] = field(default_factory=dict)
+    actors: Mapping[str, Actor] = field(default_factory=dict)
+    positions: Mapping[str, Position] = field(default_factory=dict)  # by actor id
+    options: Mapping[str, Option] = field(default_factory=dict)
+    briefings: Mapping[str, Briefing] = field(default_factory=dict)  # by file stem

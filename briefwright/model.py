@@ -1,0 +1,278 @@
+"""The content model: frozen, validated records of what editors write in YAML.
+
+Every record is a frozen pydantic model that forbids unknown keys (a typo such as
+`cite:` for `cites:` must fail, not pass silently). Where a record came from is kept
+beside it (see `Where`), not inside it, so the models stay plain data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+from .dates import Date
+
+# Ids are kebab-case so they work as file names, HTML ids, CSL ids and bookmarks alike.
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+# ICD 203's fixed words for likelihood, in order.
+LIKELIHOOD_TERMS = (
+    "almost no chance",
+    "very unlikely",
+    "unlikely",
+    "roughly even chance",
+    "likely",
+    "very likely",
+    "almost certain",
+)
+Likelihood = Literal[
+    "almost no chance",
+    "very unlikely",
+    "unlikely",
+    "roughly even chance",
+    "likely",
+    "very likely",
+    "almost certain",
+]
+Confidence = Literal["low", "moderate", "high"]
+ClaimKind = Literal["fact", "assessment", "judgment"]
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+        raise ValueError("must be an http:// or https:// address")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_check_url)]
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The file an item came from and the line/column of each of its values.
+
+    `positions` maps a path inside the item (e.g. ("cites", 0, "quote")) to a
+    1-based (line, column). The item's own position is under the empty path.
+    """
+
+    path: str
+    positions: dict[tuple[str | int, ...], tuple[int, int]]
+
+    def at(self, *keys: str | int) -> tuple[int, int]:
+        # Fall back to the nearest enclosing value: a missing field is reported
+        # where its parent mapping starts.
+        for cut in range(len(keys), -1, -1):
+            hit = self.positions.get(tuple(keys[:cut]))
+            if hit is not None:
+                return hit
+        return (1, 1)
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+    _where: Where | None = PrivateAttr(default=None)
+
+    @property
+    def where(self) -> Where:
+        return self._where or Where("<unknown>", {})
+
+
+class Name(Record):
+    """A person's name in CSL form. `literal` is for organisations."""
+
+    family: ShortText | None = None
+    given: ShortText | None = None
+    literal: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Name:
+        if not (self.family or self.literal):
+            raise ValueError("a name needs 'family' (and usually 'given') or 'literal'")
+        return self
+
+    def display(self) -> str:
+        if self.literal:
+            return self.literal
+        return " ".join(p for p in (self.given, self.family) if p)
+
+    def short(self) -> str:
+        return self.literal or self.family or ""
+
+
+class Source(Record):
+    id: Id
+    title: ShortText | None = Field(None, description="Title as printed; leave out if not known.")
+    container: ShortText | None = Field(None, description="Outlet: newspaper, journal, site.")
+    authors: tuple[Name, ...] = Field((), description="Empty when the authors are not known.")
+    issued: Date | None = None
+    url: HttpUrl | None = None
+    accessed: Date | None = None
+    kind: Literal["article", "article-newspaper", "article-magazine", "article-journal", "webpage",
+                  "report", "speech", "document"] = "article-newspaper"
+    text: ShortText = Field(description="File name of the archived text, beside this YAML.")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    note: Text | None = Field(None, description="Editorial note on the archived text.")
+    withdrawn: bool = Field(False, description="The source was retracted or corrected away.")
+
+
+
+class Citation(Record):
+    source: Id
+    quote: Text = Field(description="The verbatim passage of the source that supports the claim.")
+    para: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Paragraph number (1-based, non-empty lines); found if left out."
+    )
+
+
+class Claim(Record):
+    id: Id
+    kind: ClaimKind = "fact"
+    text: Text
+    cites: tuple[Citation, ...] = ()
+    confidence: Confidence | None = None
+    likelihood: Likelihood | None = None
+    basis: tuple[Id, ...] = ()
+    date: Date | None = None
+    date_inferred: Literal["year"] | None = Field(
+        None,
+        description="'year' when the source gives day/month but the year comes from "
+        "the source's publication date.",
+    )
+    actors: tuple[Id, ...] = ()
+    topics: tuple[Id, ...] = ()
+
+
+
+class Quote(Record):
+    id: Id
+    speaker: ShortText
+    role: ShortText | None = None
+    text: Text
+    source: Id
+    para: Annotated[int, Field(ge=1)] | None = None
+    date: Date | None = None
+    date_inferred: Literal["year"] | None = None
+    context: Text | None = None
+    actors: tuple[Id, ...] = ()
+    topics: tuple[Id, ...] = ()
+
+
+
+class Actor(Record):
+    id: Id
+    name: ShortText
+    adjective: ShortText
+
+
+class PositionPoint(Record):
+    label: ShortText
+    claims: tuple[Id, ...] = Field(min_length=1)
+
+
+class Position(Record):
+    actor: Id
+    points: tuple[PositionPoint, ...] = Field(min_length=1)
+
+
+class Option(Record):
+    id: Id
+    title: ShortText
+    actor: Id = Field(description="Whose option this is (e.g. japan).")
+    claims: tuple[Id, ...] = Field(min_length=1, description="What the option is.")
+    pros: tuple[Id, ...] = ()
+    cons: tuple[Id, ...] = ()
+    risks: tuple[Id, ...] = ()
+
+
+# --- briefings ---------------------------------------------------------------
+
+
+class Section(Record):
+    title: ShortText | None = None
+
+
+class JudgmentsSection(Section):
+    type: Literal["key-judgments"]
+    judgments: tuple[Id, ...] = Field(min_length=1)
+
+
+class ClaimsSection(Section):
+    type: Literal["claims"]
+    title: ShortText
+    claims: tuple[Id, ...] = Field(min_length=1)
+
+
+class PositionsSection(Section):
+    type: Literal["positions"]
+    actors: tuple[Id, ...] = Field(min_length=1)
+
+
+class TimelineSection(Section):
+    type: Literal["timeline"]
+    start: Date | None = Field(None, alias="from")
+    end: Date | None = Field(None, alias="to")
+    topics: tuple[Id, ...] = ()
+    actors: tuple[Id, ...] = ()
+
+
+
+class OptionsSection(Section):
+    type: Literal["options"]
+    options: tuple[Id, ...] = Field(min_length=1)
+
+
+class QuotesSection(Section):
+    type: Literal["quotes"]
+    quotes: tuple[Id, ...] = Field(min_length=1)
+
+
+class SourcesSection(Section):
+    type: Literal["sources"]
+
+
+class ProvenanceSection(Section):
+    type: Literal["provenance"]
+
+
+AnySection = Annotated[
+    JudgmentsSection
+    | ClaimsSection
+    | PositionsSection
+    | TimelineSection
+    | OptionsSection
+    | QuotesSection
+    | SourcesSection
+    | ProvenanceSection,
+    Field(discriminator="type"),
+]
+
+Format = Literal["html", "pdf", "docx"]
+
+
+class Briefing(Record):
+    title: ShortText
+    subtitle: ShortText | None = None
+    as_of: Date
+    audience: ShortText
+    template: Id = "policy-brief"
+    formats: tuple[Format, ...] = ("html", "pdf", "docx")
+    citation_style: Id = "chicago-note-bibliography"
+    sources_since: Date | None = Field(
+        None, description="Sources issued before this date are flagged as stale."
+    )
+    sections: tuple[AnySection, ...] = Field(min_length=1)
+

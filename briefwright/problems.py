@@ -1,0 +1,92 @@
+"""Problems are data: a rule code, a level, a location, the item id, a message and a hint.
+
+Every stage appends to a list of problems instead of raising, so one run reports
+everything at once. `BriefwrightError` is the single user-facing exception, caught only
+in the CLI, for failures that stop a stage outright (a missing project, pandoc failing).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    code: str
+    level: Level
+    message: str
+    id: str | None = None
+    hint: str | None = None
+
+    def text(self) -> str:
+        head = f"{self.path}:{self.line}:{self.col}: {self.level}[{self.code}] {self.message}"
+        return head + (f"\n    hint: {self.hint}" if self.hint else "")
+
+    def github(self) -> str:
+        # Workflow commands need %, CR and LF escaped in the message part.
+        msg = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        kind = "error" if self.level == "error" else "warning"
+        return (
+            f"::{kind} file={self.path},line={self.line},col={self.col},"
+            f"title={self.code}::{msg}"
+        )
+
+
+class BriefwrightError(Exception):
+    """A failure the user can act on; the CLI prints it without a traceback."""
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+def count(problems: Iterable[Problem]) -> tuple[int, int]:
+    errors = warnings = 0
+    for p in problems:
+        if p.level == "error":
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
+def has_errors(problems: Iterable[Problem], strict: bool = False) -> bool:
+    errors, warnings = count(problems)
+    return errors > 0 or (strict and warnings > 0)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.code, p.message))
+
+
+def format_problems(problems: list[Problem], fmt: str) -> str:
+    errors, warnings = count(problems)
+    if fmt == "json":
+        rows = [
+            {k: v for k, v in asdict(p).items() if k != "hint"} | {"hint": p.hint}
+            for p in problems
+        ]
+        return json.dumps(
+            {"problems": rows, "errors": errors, "warnings": warnings}, indent=2,
+            ensure_ascii=False,
+        )
+    lines = [p.github() if fmt == "github" else p.text() for p in problems]
+    if fmt == "text":
+        lines.append(summary(errors, warnings))
+    return "\n".join(lines)
+
+
+def summary(errors: int, warnings: int) -> str:
+    if not errors and not warnings:
+        return "check passed: no problems"
+    parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
+    return ("check failed: " if errors else "check passed with ") + ", ".join(parts)
