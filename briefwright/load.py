@@ -1,0 +1,261 @@
+"""Files → model: read every content file, validate each item, keep its location.
+
+Nothing here stops at the first problem: a broken file or item is reported and skipped,
+and the rest is still loaded so that one run reports everything.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .config import Project
+from .content import Content
+from .model import Actor, Briefing, Claim, Option, Position, Quote, Record, Source, Where
+from .problems import Problem
+from .textmatch import SourceText
+from .yamlio import Document, load_file
+
+R = TypeVar("R", bound=Record)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _located_path(value: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Pydantic's error location as a path into the YAML value.
+
+    Tagged unions add the tag to the location ('sections', 0, 'timeline', 'from'):
+    steps that do not exist in the document are skipped.
+    """
+    path: list[str | int] = []
+    for step in loc:
+        if isinstance(value, dict) and step in value:
+            value = value[step]
+            path.append(step)
+        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+            value = value[step]
+            path.append(step)
+    return tuple(path)
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _explain(error: dict[str, Any], model: type[BaseModel], key: str) -> tuple[str, str | None]:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(key, _field_names(model), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else (
+            "allowed keys: " + ", ".join(_field_names(model)))
+        return f"unknown key '{key}'", hint
+    if kind == "missing":
+        return f"missing required key '{key}'", f"add '{key}:' (see docs/content-model.md)"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    where = f"'{key}': " if key else ""
+    shown = error.get("input")
+    if isinstance(shown, str | int) and kind not in ("string_pattern_mismatch",) and len(str(shown)) < 80:
+        message = f"{message} (got '{shown}')"
+    hint = None
+    if kind == "string_pattern_mismatch" and "a-z0-9" in str(error.get("ctx", {}).get("pattern", "")):
+        hint = "ids are kebab-case: lower-case letters, digits and single hyphens"
+    elif kind == "literal_error":
+        hint = "allowed: " + str(error.get("ctx", {}).get("expected", ""))
+    return where + message, hint
+
+
+def _validate(
+    model: type[R], value: Any, doc: Document, path: tuple[str | int, ...], problems: list[Problem]
+) -> R | None:
+    item_id = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+    try:
+        item = model.model_validate(value)
+    except ValidationError as exc:
+        for error in exc.errors():
+            sub = _located_path(value, error["loc"])
+            full = (*path, *sub)
+            key = str(error["loc"][-1]) if error["loc"] else ""
+            if error["type"] in ("extra_forbidden", "missing"):
+                at = doc.key_positions.get(full) or doc.where(full)
+            else:
+                at = doc.where(full)
+            # Point unions' member names at the right model for typo hints.
+            owner = model
+            message, hint = _explain(error, owner, key)
+            problems.append(Problem(doc.path, at[0], at[1], "invalid-field", "error", message,
+                                    id=item_id, hint=hint))
+        return None
+    prefix_len = len(path)
+    positions = {k[prefix_len:]: v for k, v in doc.positions.items() if k[:prefix_len] == path}
+    item._where = Where(doc.path, positions)
+    return item
+
+
+def _items(doc: Document, problems: list[Problem], what: str) -> Iterator[tuple[int, Any]]:
+    if not isinstance(doc.value, list):
+        problems.append(Problem(doc.path, 1, 1, "invalid-field", "error",
+                                f"expected a list of {what} (lines starting with '- ')"))
+        return
+    yield from enumerate(doc.value)
+
+
+def _single(doc: Document, problems: list[Problem], what: str) -> bool:
+    if isinstance(doc.value, dict):
+        return True
+    problems.append(Problem(doc.path, 1, 1, "invalid-field", "error",
+                            f"expected one {what} as a mapping of keys to values"))
+    return False
+
+
+def _add(table: dict[str, R], key: str, item: R, problems: list[Problem], what: str) -> None:
+    if key in table:
+        first = table[key].where
+        line, col = item.where.at("id") if "id" in type(item).model_fields else item.where.at()
+        problems.append(Problem(
+            item.where.path, line, col, "duplicate-id", "error",
+            f"{what} '{key}' is defined twice (first at {first.path}:{first.at()[0]})",
+            id=key, hint="rename one of them; ids must be unique within their kind",
+        ))
+        return
+    table[key] = item
+
+
+def load_project(project: Project) -> tuple[Content, list[Problem]]:
+    problems: list[Problem] = []
+
+    def read(path: Path) -> Document | None:
+        doc, found = load_file(path, project.rel(path))
+        problems.extend(found)
+        return doc
+
+    def read_lists(folder: Path, model: type[R], what: str, table: dict[str, R]) -> None:
+        for path in _yaml_files(folder):
+            doc = read(path)
+            if doc is None:
+                continue
+            for index, value in _items(doc, problems, what):
+                item = _validate(model, value, doc, (index,), problems)
+                if item is not None:
+                    _add(table, item.id, item, problems, what.rstrip("s"))  # type: ignore[attr-defined]
+
+    sources: dict[str, Source] = {}
+    texts: dict[str, SourceText] = {}
+    for path in _yaml_files(project.sources):
+        doc = read(path)
+        if doc is None or not _single(doc, problems, "source"):
+            continue
+        source = _validate(Source, doc.value, doc, (), problems)
+        if source is None:
+            continue
+        if source.id != path.stem:
+            line, col = source.where.at("id")
+            problems.append(Problem(
+                doc.path, line, col, "id-mismatch", "error",
+                f"source id '{source.id}' differs from its file name '{path.name}'",
+                id=source.id, hint=f"rename the file to '{source.id}.yaml' or change the id",
+            ))
+        _add(sources, source.id, source, problems, "source")
+        text = _read_text(project, path.parent, source, problems)
+        if text is not None:
+            texts[source.id] = text
+
+    claims: dict[str, Claim] = {}
+    quotes: dict[str, Quote] = {}
+    options: dict[str, Option] = {}
+    actors: dict[str, Actor] = {}
+    read_lists(project.claims, Claim, "claims", claims)
+    read_lists(project.quotes, Quote, "quotes", quotes)
+    read_lists(project.options, Option, "options", options)
+    if project.actors.is_file():
+        doc = read(project.actors)
+        if doc is not None:
+            for index, value in _items(doc, problems, "actors"):
+                actor = _validate(Actor, value, doc, (index,), problems)
+                if actor is not None:
+                    _add(actors, actor.id, actor, problems, "actor")
+
+    positions: dict[str, Position] = {}
+    for path in _yaml_files(project.positions):
+        doc = read(path)
+        if doc is None or not _single(doc, problems, "position"):
+            continue
+        position = _validate(Position, doc.value, doc, (), problems)
+        if position is None:
+            continue
+        if position.actor != path.stem:
+            line, col = position.where.at("actor")
+            problems.append(Problem(
+                doc.path, line, col, "id-mismatch", "error",
+                f"position of '{position.actor}' is in '{path.name}'",
+                hint=f"name the file '{position.actor}.yaml'",
+            ))
+        _add(positions, position.actor, position, problems, "position of")
+
+    briefings: dict[str, Briefing] = {}
+    for path in _yaml_files(project.briefings):
+        doc = read(path)
+        if doc is None or not _single(doc, problems, "brief"):
+            continue
+        briefing = _validate(Briefing, doc.value, doc, (), problems)
+        if briefing is not None:
+            _add(briefings, path.stem, briefing, problems, "brief")
+
+    content = Content(project, sources, texts, claims, quotes, actors, positions, options,
+                      briefings)
+    return content, problems
+
+
+def _read_text(
+    project: Project, folder: Path, source: Source, problems: list[Problem]
+) -> SourceText | None:
+    line, col = source.where.at("text")
+    target = (folder / source.text).resolve()
+    # The archived text must sit beside its YAML: no '../' or absolute paths from content.
+    if target.parent != folder.resolve() or Path(source.text).name != source.text:
+        problems.append(Problem(
+            source.where.path, line, col, "source-text-missing", "error",
+            f"source '{source.id}': text '{source.text}' must be a file name in {project.rel(folder)}/",
+            id=source.id, hint=f"write 'text: {source.id}.txt' and put the file beside the YAML",
+        ))
+        return None
+    try:
+        if target.is_symlink():
+            raise OSError("a symbolic link is not accepted")
+        data = target.read_bytes()
+        text = SourceText.from_bytes(data)
+    except FileNotFoundError:
+        problems.append(Problem(
+            source.where.path, line, col, "source-text-missing", "error",
+            f"source '{source.id}': archived text '{project.rel(target)}' does not exist",
+            id=source.id, hint="add the archived text of the source beside its YAML",
+        ))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        problems.append(Problem(
+            source.where.path, line, col, "source-text-missing", "error",
+            f"source '{source.id}': archived text '{project.rel(target)}' cannot be read: {reason}",
+            id=source.id, hint="archived texts are UTF-8 text files",
+        ))
+        return None
+    if text.sha256 != source.sha256:
+        line, col = source.where.at("sha256")
+        problems.append(Problem(
+            source.where.path, line, col, "source-text-changed", "error",
+            f"source '{source.id}': archived text '{project.rel(target)}' has sha256 "
+            f"{text.sha256[:12]}…, not the recorded {source.sha256[:12]}…",
+            id=source.id,
+            hint="archived texts are never edited; if the change is a deliberate re-archive, "
+            f"record the new sha256 ({text.sha256}) and re-check every quote",
+        ))
+    return text

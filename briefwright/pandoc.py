@@ -1,0 +1,121 @@
+"""The one wrapper around pandoc: where it is, its version, and running it safely.
+
+Every run has a timeout, reads the intermediate with raw HTML/TeX/attributes and YAML
+metadata switched off (so editor text can never become markup), runs in `--sandbox`
+(pandoc may read only the files named on its command line), and surfaces pandoc's
+stderr in the error instead of losing it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from .problems import BriefwrightError, Problem
+
+# Every reader extension that could let text through as raw output is off; citations,
+# bracketed spans and fenced divs (which our template needs) stay on.
+READER = "markdown-raw_html-raw_attribute-raw_tex-yaml_metadata_block"
+TIMEOUT_SECONDS = 120
+
+
+@functools.cache
+def pandoc_path() -> str:
+    """The pandoc bundled with pypandoc_binary, so every machine runs the same version."""
+    try:
+        import pypandoc
+
+        return str(pypandoc.get_pandoc_path())
+    except (ImportError, OSError) as exc:  # pragma: no cover - depends on the install
+        raise BriefwrightError(f"pandoc is not available: {exc}") from exc
+
+
+@functools.cache
+def pandoc_version() -> str:
+    out = run([pandoc_path(), "--version"], timeout=30)
+    first = out.decode("utf-8", "replace").splitlines()[0]
+    return first.split()[-1]
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    what: str = "pandoc",
+) -> bytes:
+    """Run a command; on failure raise BriefwrightError carrying its stderr."""
+    env = dict(os.environ)
+    # A stray user data dir could change templates or defaults behind our back.
+    env.pop("PANDOC_DATA_DIR", None)
+    try:
+        done = subprocess.run(
+            list(argv),
+            input=stdin,
+            cwd=cwd,
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BriefwrightError(f"{what} did not finish within {timeout:.0f} s") from exc
+    except OSError as exc:
+        raise BriefwrightError(f"{what} could not be started: {exc}") from exc
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", "replace").strip()
+        raise BriefwrightError(
+            f"{what} failed (exit {done.returncode}): {stderr or 'no message'}"
+        )
+    return done.stdout
+
+
+def convert(
+    markdown: str,
+    to: str,
+    extra: Sequence[str] = (),
+    *,
+    cwd: Path,
+    output: Path | None = None,
+    where: str = "<intermediate>",
+) -> tuple[bytes, list[Problem]]:
+    """Convert the intermediate with pandoc; return the output and pandoc's warnings.
+
+    `extra` carries files (CSL, bibliography, template, reference doc) which the sandbox
+    lets pandoc read because they are named on the command line.
+    """
+    log = cwd / f"pandoc-{to}.log.json"
+    argv = [pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--log", str(log)]
+    argv += list(extra)
+    if output is not None:
+        argv += ["--output", str(output)]
+    out = run(argv, stdin=markdown.encode("utf-8"), cwd=cwd, what=f"pandoc (to {to})")
+    problems = _warnings(log, where)
+    if output is not None:
+        out = output.read_bytes()
+    return out, problems
+
+
+def _warnings(log: Path, where: str) -> list[Problem]:
+    """pandoc's own warnings as problems; an unresolved citation is an error."""
+    try:
+        entries = json.loads(log.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    problems = []
+    for entry in entries:
+        if entry.get("verbosity") != "WARNING":
+            continue
+        message = str(entry.get("pretty") or entry.get("message") or entry.get("type"))
+        if entry.get("type") == "CiteprocWarning":
+            problems.append(Problem(where, 1, 1, "citation-unresolved", "error",
+                                    f"pandoc: {message}"))
+        else:
+            problems.append(Problem(where, 1, 1, "pandoc-warning", "warning",
+                                    f"pandoc: {message}"))
+    return problems

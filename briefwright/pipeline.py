@@ -1,0 +1,57 @@
+"""The stages in order: load → validate → check. Rendering and export build on this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .citations import check_citations
+from .config import Project
+from .content import Content
+from .load import load_project
+from .problems import Problem, sort_problems
+from .validate import check_references
+
+
+@dataclass(frozen=True)
+class Checked:
+    content: Content
+    problems: list[Problem]
+
+
+def check(project: Project) -> Checked:
+    content, problems = load_project(project)
+    problems += check_references(content)
+    problems += check_citations(content)
+    problems += check_briefs(content)
+    return Checked(content, sort_problems(problems))
+
+
+def check_briefs(content: Content) -> list[Problem]:
+    """Brief-level rules that need a brief's selection of content (stale sources)."""
+    try:
+        from .select import brief_sources
+    except ImportError:  # rendering stage not installed yet
+        return []
+    problems: list[Problem] = []
+    for name, brief in content.briefings.items():
+        line, col = brief.where.at("as_of")
+        for source_id in sorted(brief_sources(content, name)):
+            source = content.sources.get(source_id)
+            if source is None or source.issued is None:
+                continue
+            if brief.sources_since and source.issued.last_day() < brief.sources_since.first_day():
+                sl, sc = brief.where.at("sources_since")
+                problems.append(Problem(
+                    brief.where.path, sl, sc, "stale-source", "warning",
+                    f"brief '{name}' relies on source '{source_id}' ({source.issued}), issued "
+                    f"before sources_since {brief.sources_since}", hint="use a newer source, or "
+                    "move sources_since back if the older source is what you mean to cite",
+                ))
+            if source.issued.first_day() > brief.as_of.last_day():
+                problems.append(Problem(
+                    brief.where.path, line, col, "source-after-cutoff", "warning",
+                    f"brief '{name}' relies on source '{source_id}' ({source.issued}), issued "
+                    f"after its as_of date {brief.as_of}",
+                    hint="move as_of forward, or leave the newer source out of this brief",
+                ))
+    return problems
