@@ -142,9 +142,10 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
         missing = sorted(figures(claim.text) - supported)
         if missing:
             shown = ", ".join(show(m) for m in missing)
+            verb = "is" if len(missing) == 1 else "are"
             yield _problem(claim, ("text",), "number-not-in-source",
-                           f"{subject}: {shown} in the claim is not in the cited quote or its "
-                           "paragraph", claim.id,
+                           f"{subject}: {shown} in the claim {verb} not in the cited quote or "
+                           "its paragraph", claim.id,
                            hint="quote the passage that gives the figure, or correct the figure")
     yield from _inferred_year(content, claim, sources)
     known = [s for s in sources if s in content.sources]

@@ -118,9 +118,7 @@ class Date:
         from_str = core_schema.no_info_plain_validator_function(_validate)
         return core_schema.json_or_python_schema(
             json_schema=core_schema.chain_schema([core_schema.str_schema(), from_str]),
-            python_schema=core_schema.union_schema(
-                [core_schema.is_instance_schema(Date), from_str]
-            ),
+            python_schema=from_str,
             serialization=core_schema.plain_serializer_function_ser_schema(lambda d: d.iso()),
         )
 

@@ -64,7 +64,7 @@ def _explain(error: dict[str, Any], model: type[BaseModel], key: str) -> tuple[s
         message = message[len("Value error, "):]
     where = f"'{key}': " if key else ""
     shown = error.get("input")
-    if isinstance(shown, str | int) and kind not in ("string_pattern_mismatch",) and len(str(shown)) < 80:
+    if isinstance(shown, str | int) and len(str(shown)) < 80:
         message = f"{message} (got '{shown}')"
     hint = None
     if kind == "string_pattern_mismatch" and "a-z0-9" in str(error.get("ctx", {}).get("pattern", "")):
@@ -84,14 +84,14 @@ def _validate(
         for error in exc.errors():
             sub = _located_path(value, error["loc"])
             full = (*path, *sub)
-            key = str(error["loc"][-1]) if error["loc"] else ""
+            names = [step for step in (*path, *sub) if isinstance(step, str)]
+            key = str(error["loc"][-1]) if error["type"] in ("extra_forbidden", "missing") else (
+                names[-1] if names else "")
             if error["type"] in ("extra_forbidden", "missing"):
                 at = doc.key_positions.get(full) or doc.where(full)
             else:
                 at = doc.where(full)
-            # Point unions' member names at the right model for typo hints.
-            owner = model
-            message, hint = _explain(error, owner, key)
+            message, hint = _explain(error, model, key)
             problems.append(Problem(doc.path, at[0], at[1], "invalid-field", "error", message,
                                     id=item_id, hint=hint))
         return None

@@ -9,6 +9,7 @@ from .config import Project
 from .content import Content
 from .load import load_project
 from .problems import Problem, sort_problems
+from .scope import brief_scope
 from .validate import check_references
 
 
@@ -27,15 +28,11 @@ def check(project: Project) -> Checked:
 
 
 def check_briefs(content: Content) -> list[Problem]:
-    """Brief-level rules that need a brief's selection of content (stale sources)."""
-    try:
-        from .select import brief_sources
-    except ImportError:  # rendering stage not installed yet
-        return []
+    """Rules about what a brief relies on: stale sources, sources after its cut-off."""
     problems: list[Problem] = []
     for name, brief in content.briefings.items():
         line, col = brief.where.at("as_of")
-        for source_id in sorted(brief_sources(content, name)):
+        for source_id in sorted(brief_scope(content, brief).sources):
             source = content.sources.get(source_id)
             if source is None or source.issued is None:
                 continue

@@ -119,71 +119,59 @@ class SourceText:
         return None
 
     def _find_edited(self, needle: str, para: int | None) -> Match | None:
-        pieces = _EDIT.split(needle)
         # split() with one group alternates text, marker, text, ...
-        segments = [s for s in pieces[0::2]]
-        markers = pieces[1::2]
-        if not any(s.strip() for s in segments):
+        pieces = _EDIT.split(needle)
+        steps = [(m, seg) for m, seg in zip([""] + pieces[1::2], pieces[0::2], strict=True) if seg]
+        if not steps:
             return None
-        first = segments[0]
-        rest = list(zip(markers, segments[1:], strict=True))
-        candidates: list[int] = []
-        if first:
-            at = self.joined.find(first)
-            while at != -1:
-                candidates.append(at)
-                at = self.joined.find(first, at + 1)
-        else:
-            candidates = [0]  # a quote may begin with an elision
-        for begin in candidates:
-            pos = begin + len(first)
-            start_anchor = begin if first else None
-            ok = True
-            for marker, segment in rest:
-                if not segment:
-                    continue
-                window = MAX_BRACKET if marker.startswith("[") and "..." not in marker else MAX_ELISION
-                found = self.joined.find(segment, pos, pos + window + len(segment) + 2)
+        # A quote may begin with an elision or "[T]he": anchor on its first real segment.
+        _, first = steps[0]
+        at = self.joined.find(first)
+        while at != -1:
+            pos = at + len(first)
+            for marker, segment in steps[1:]:
+                bracket = marker.startswith("[") and "..." not in marker
+                window = (MAX_BRACKET if bracket else MAX_ELISION) + len(segment) + 2
+                found = self.joined.find(segment, pos, pos + window)
                 if found == -1:
-                    ok = False
                     break
-                if start_anchor is None:
-                    start_anchor = found
                 pos = found + len(segment)
-            if ok and start_anchor is not None:
-                match = self._match(start_anchor, pos)
+            else:
+                match = self._match(at, pos)
                 if para is None or match.para == para:
                     return match
+            at = self.joined.find(first, at + 1)
         return None
 
     def nearest(self, quote: str) -> Near | None:
-        """The paragraph (or pair of paragraphs) most like the quote, with a word diff."""
+        """The passage most like the quote (within a paragraph or across a break)."""
         needle = normalize(_EDIT.sub(" ", normalize(quote)))
         words = needle.split()
         if not words or not self.normalized:
             return None
         best: Near | None = None
         for i, text in enumerate(self.normalized):
-            candidates = [text]
-            if i + 1 < len(self.normalized):
-                candidates.append(text + " " + self.normalized[i + 1])
-            for candidate in candidates:
-                near = _closest_window(words, candidate.split(), i + 1)
-                if near and (best is None or near.score > best.score):
-                    best = near
+            first = text.split()
+            pair = first + (self.normalized[i + 1].split() if i + 1 < len(self.normalized) else [])
+            near = _closest_window(words, pair, i + 1, len(first))
+            if near and (best is None or near.score > best.score):
+                best = near
         return best
 
 
-def _closest_window(words: list[str], para_words: list[str], para: int) -> Near | None:
+def _closest_window(words: list[str], para_words: list[str], para: int, first_len: int) -> Near | None:
+    """Best window of `para_words` (paragraph `para` then the next) for the quote's words."""
     matcher = difflib.SequenceMatcher(None, words, para_words, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
         return None
     lo = max(0, blocks[0].b - blocks[0].a)
-    hi = min(len(para_words), blocks[-1].b + blocks[-1].size + (len(words) - blocks[-1].a - blocks[-1].size))
+    tail = len(words) - blocks[-1].a - blocks[-1].size
+    hi = min(len(para_words), blocks[-1].b + blocks[-1].size + tail)
     window = para_words[lo:hi]
     score = difflib.SequenceMatcher(None, words, window, autojunk=False).ratio()
-    return Near(para, score, " ".join(window), word_diff(words, window))
+    start_para = para if lo < first_len else para + 1
+    return Near(start_para, score, " ".join(window), word_diff(words, window))
 
 
 def word_diff(quote: list[str], source: list[str]) -> str:

@@ -1,0 +1,160 @@
+"""The timeline figure: an SVG drawn in Python from dated claims (no external tools).
+
+The axis is proportional to time. A day is a dot, a month or a year is a bar covering
+that period, a span is a bar from start to end; approximate dates are drawn hollow and
+dashed, years inferred from the source's publication date are marked with an asterisk.
+Labels are stacked in rows above the axis so that none overlap. Every piece of text is
+XML-escaped: claim text is editor text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from .dates import Date
+
+WIDTH = 720
+MARGIN = 28
+ROW_HEIGHT = 17
+FONT_SIZE = 11
+CHAR_WIDTH = 0.56 * FONT_SIZE  # average advance of a sans-serif face, for collision tests
+LABEL_CHARS = 44
+ACCENT = "#1f5f8b"
+INK = "#222222"
+MUTED = "#6b6b6b"
+FONT = "'Source Sans 3', 'DejaVu Sans', Helvetica, Arial, sans-serif"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    number: int  # matches the row number in the timeline table
+    date: Date
+    text: str
+    inferred: bool = False
+
+
+def _frac_year(ymd: tuple[int, int, int], end: bool = False) -> float:
+    day = dt.date(*ymd)
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year + ((day - start).days + (1 if end else 0)) / length
+
+
+def _tick_step(span_years: float) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500):
+        if span_years / step <= 10:
+            return step
+    return 1000
+
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:") + "…"
+
+
+def _short_date(date: Date) -> str:
+    return date.human()
+
+
+def timeline_svg(events: list[Event], title: str) -> bytes:
+    """The figure as standalone SVG bytes (UTF-8, with title and desc for screen readers)."""
+    if not events:
+        raise ValueError("a timeline needs at least one event")
+    lo = min(_frac_year(e.date.first_day()) for e in events)
+    hi = max(_frac_year(e.date.last_day(), end=True) for e in events)
+    step = _tick_step(max(hi - lo, 1.0))
+    axis_lo = (int(lo) // step) * step
+    axis_hi = (int(hi - 1e-9) // step + 1) * step
+    inner = WIDTH - 2 * MARGIN
+
+    def x_of(year: float) -> float:
+        return MARGIN + (year - axis_lo) / (axis_hi - axis_lo) * inner
+
+    # Greedy row packing: each label takes the lowest row where it fits.
+    placed: list[tuple[Event, float, float, int, str, str]] = []
+    row_ends: list[float] = []
+    for event in sorted(events, key=lambda e: (e.date.first_day(), e.number)):
+        x0 = x_of(_frac_year(event.date.first_day()))
+        x1 = max(x_of(_frac_year(event.date.last_day(), end=True)), x0 + 1.5)
+        label = f"{event.number}. {_short_date(event.date)}{'*' if event.inferred else ''}"
+        label += f" · {_short(event.text)}"
+        width = len(label) * CHAR_WIDTH
+        left, anchor = x0, "start"
+        if left + width > WIDTH - 4:
+            left, anchor = max(4.0, x1 - width), "end"
+        right = left + width
+        row = next((i for i, end in enumerate(row_ends) if left > end + 8), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(right)
+        else:
+            row_ends[row] = right
+        placed.append((event, x0, x1, row, label, anchor))
+
+    rows = max(len(row_ends), 1)
+    axis_y = 18 + rows * ROW_HEIGHT + 10
+    legend_y = axis_y + 34
+    height = legend_y + 14
+
+    desc = "; ".join(
+        f"{e.number}. {e.date.human()}{' (year inferred)' if e.inferred else ''}: {e.text}"
+        for e in sorted(events, key=lambda e: e.number)
+    )
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" '
+        f'aria-labelledby="timeline-title timeline-desc" font-family={quoteattr(FONT)} '
+        f'font-size="{FONT_SIZE}">',
+        f'<title id="timeline-title">{escape(title)}</title>',
+        f'<desc id="timeline-desc">{escape(desc)}</desc>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+        f'<line x1="{MARGIN}" y1="{axis_y}" x2="{WIDTH - MARGIN}" y2="{axis_y}" '
+        f'stroke="{INK}" stroke-width="1"/>',
+    ]
+    for year in range(axis_lo, axis_hi + 1, step):
+        x = x_of(year)
+        out.append(
+            f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 5}" stroke="{INK}"/>'
+            f'<text x="{x:.1f}" y="{axis_y + 17}" text-anchor="middle" fill="{MUTED}">'
+            f"{year}</text>"
+        )
+    for event, x0, x1, row, label, anchor in placed:
+        label_y = 18 + (rows - 1 - row) * ROW_HEIGHT
+        hollow = event.date.approximate
+        fill = "#ffffff" if hollow else ACCENT
+        dash = ' stroke-dasharray="2 1.5"' if hollow else ""
+        out.append(
+            f'<line x1="{x0:.1f}" y1="{label_y + 4}" x2="{x0:.1f}" y2="{axis_y - 4}" '
+            f'stroke="{MUTED}" stroke-width="0.6"/>'
+        )
+        if event.date.precision == "day" and event.date.end is None:
+            out.append(
+                f'<circle cx="{x0:.1f}" cy="{axis_y}" r="3.6" fill="{fill}" '
+                f'stroke="{ACCENT}" stroke-width="1.2"{dash}/>'
+            )
+        else:
+            out.append(
+                f'<rect x="{x0:.1f}" y="{axis_y - 3.5}" width="{max(x1 - x0, 3):.1f}" '
+                f'height="7" rx="2" fill="{fill}" stroke="{ACCENT}" stroke-width="1.2"{dash}/>'
+            )
+        tx = x0 if anchor == "start" else x1
+        out.append(
+            f'<text x="{tx:.1f}" y="{label_y}" text-anchor="{anchor}" fill="{INK}">'
+            f"{escape(label)}</text>"
+        )
+    out.append(
+        f'<g fill="{MUTED}" font-size="{FONT_SIZE - 1}">'
+        f'<circle cx="{MARGIN + 4}" cy="{legend_y - 4}" r="3.6" fill="{ACCENT}"/>'
+        f'<text x="{MARGIN + 12}" y="{legend_y}">day</text>'
+        f'<rect x="{MARGIN + 44}" y="{legend_y - 7.5}" width="14" height="7" rx="2" '
+        f'fill="{ACCENT}"/>'
+        f'<text x="{MARGIN + 62}" y="{legend_y}">month, year or span</text>'
+        f'<rect x="{MARGIN + 180}" y="{legend_y - 7.5}" width="14" height="7" rx="2" '
+        f'fill="#ffffff" stroke="{ACCENT}" stroke-dasharray="2 1.5"/>'
+        f'<text x="{MARGIN + 198}" y="{legend_y}">approximate</text>'
+        f'<text x="{MARGIN + 290}" y="{legend_y}">* year inferred from the source’s date</text>'
+        "</g>"
+    )
+    out.append("</svg>")
+    return ("\n".join(out) + "\n").encode("utf-8")

@@ -1,0 +1,51 @@
+"""One scenario per rule code: the check reports exactly the expected problems.
+
+Each tests/projects/<code>/expected.txt lists the problems, one
+`path:line:col: level[code] message` per line. To refresh after a deliberate change of
+wording: BRIEFWRIGHT_UPDATE_EXPECTED=1 pytest tests/test_check_scenarios.py, then read
+the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import PROJECTS, build_project
+
+from briefwright.config import Project
+from briefwright.pipeline import check
+from briefwright.rules import RULES
+
+RENDER_ONLY = {"citation-dropped"}  # proved by the post-render audit tests
+SCENARIOS = sorted(
+    p.name for p in PROJECTS.iterdir()
+    if p.is_dir() and p.name != "minimal" and not p.name.startswith("render-")
+)
+
+
+def lines_of(root: Path) -> list[str]:
+    result = check(Project.at(root))
+    return [p.text().splitlines()[0] for p in result.problems]
+
+
+def test_minimal_project_is_clean(tmp_path: Path) -> None:
+    assert lines_of(build_project(tmp_path / "p")) == []
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_scenario(scenario: str, tmp_path: Path) -> None:
+    got = lines_of(build_project(tmp_path / "p", scenario))
+    expected_file = PROJECTS / scenario / "expected.txt"
+    if os.environ.get("BRIEFWRIGHT_UPDATE_EXPECTED"):
+        expected_file.write_text("\n".join(got) + "\n", encoding="utf-8")
+    expected = expected_file.read_text(encoding="utf-8").splitlines()
+    assert got == expected
+    # The scenario exists to prove its own rule: removing that rule must fail this test.
+    assert any(f"[{scenario}]" in line for line in got)
+
+
+def test_every_rule_has_a_scenario() -> None:
+    missing = sorted(set(RULES) - set(SCENARIOS) - RENDER_ONLY)
+    assert missing == []
