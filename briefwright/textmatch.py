@@ -35,7 +35,7 @@ _SPACE = re.compile(r"\s+")
 _EDIT = re.compile(r"\s*(\[\s*\.\.\.\s*\]|\.\.\.|\[[^\[\]]{1,60}\])\s*")
 
 MAX_ELISION = 600  # characters an elision may skip: about a paragraph
-MAX_BRACKET = 60  # characters an editorial insertion may stand for
+MAX_BRACKET = 40  # characters an editorial insertion may stand for ("[Abe]" for "he")
 
 
 def normalize(text: str) -> str:
