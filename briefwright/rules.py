@@ -26,7 +26,13 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
     "withdrawn-source": ("error", "a claim or quote relies only on sources marked withdrawn"),
     "inferred-date": ("error", "a date's inferred year does not match the publication year of its source"),
     "judgment-without-basis": ("error", "a judgment lacks basis claims or confidence, or cites sources itself"),
+    # Rendering and export (reported by `build`, not `check`)
     "citation-dropped": ("error", "a claim reached the intermediate or an output without its citation (post-render audit)"),
+    "citation-unresolved": ("error", "pandoc could not resolve a citation to a source in the bibliography"),
+    "template-error": ("error", "a template failed: syntax error, undefined variable or unescaped content"),
+    "export-failed": ("error", "pandoc or WeasyPrint failed to produce an output"),
+    "pdf-warning": ("error", "WeasyPrint reported a problem (e.g. a resource it refused to fetch)"),
+    "pandoc-warning": ("warning", "pandoc printed a warning while converting"),
     # Warnings
     "number-not-in-source": ("warning", "a figure in a claim is not in the cited quote or its paragraph"),
     "narrow-basis": ("warning", "a judgment rests on claims from a single source"),
