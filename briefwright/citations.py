@@ -95,8 +95,17 @@ def _inferred_year(content: Content, item: Claim | Quote, sources: list[str]) ->
                        f"{subject} says its year is inferred but has no 'date'", item.id,
                        hint="add 'date:' or remove 'date_inferred'")
         return
-    years = {content.sources[s].issued.year for s in sources
-             if s in content.sources and content.sources[s].issued}
+    issued = [content.sources[s].issued for s in sources
+              if s in content.sources and content.sources[s].issued]
+    years = {d.year for d in issued}  # type: ignore[union-attr]
+    if item.date_inferred == "publication":
+        shown = ", ".join(sorted(d.iso() for d in issued))  # type: ignore[union-attr]
+        if item.date.iso().rstrip("~") not in {d.iso().rstrip("~") for d in issued}:  # type: ignore[union-attr]
+            yield _problem(item, ("date",), "inferred-date",
+                           f"{subject}: date {item.date} is marked as the publication date, but "
+                           f"the cited source was issued {shown or 'on an unknown date'}", item.id,
+                           hint="use the source's 'issued' date, or remove 'date_inferred'")
+        return
     if not years:
         yield _problem(item, ("date_inferred",), "inferred-date",
                        f"{subject}: the year is inferred from the publication date, but no cited "
@@ -136,8 +145,8 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
         else:
             supported |= figs.supported(cite, match)
     sources = [c.source for c in claim.cites]
-    if claim.date_inferred == "year" and claim.date is not None:
-        supported.add(Decimal(claim.date.year))
+    if claim.date_inferred and claim.date is not None:
+        supported |= {Decimal(y) for y in claim.date.years()}
     if checked_all:
         missing = sorted(figures(claim.text) - supported)
         if missing:

@@ -50,6 +50,7 @@ Likelihood = Literal[
 ]
 Confidence = Literal["low", "moderate", "high"]
 ClaimKind = Literal["fact", "assessment", "judgment"]
+DateInferred = Literal["year", "publication"]
 
 
 def _check_url(value: str) -> str:
@@ -150,10 +151,10 @@ class Claim(Record):
     likelihood: Likelihood | None = None
     basis: tuple[Id, ...] = ()
     date: Date | None = None
-    date_inferred: Literal["year"] | None = Field(
+    date_inferred: DateInferred | None = Field(
         None,
-        description="'year' when the source gives day/month but the year comes from "
-        "the source's publication date.",
+        description="'year': the source gives day/month, the year is its publication year; "
+        "'publication': the date is the source's publication date (an 'as of' figure).",
     )
     actors: tuple[Id, ...] = ()
     topics: tuple[Id, ...] = ()
@@ -168,7 +169,7 @@ class Quote(Record):
     source: Id
     para: Annotated[int, Field(ge=1)] | None = None
     date: Date | None = None
-    date_inferred: Literal["year"] | None = None
+    date_inferred: DateInferred | None = None
     context: Text | None = None
     actors: tuple[Id, ...] = ()
     topics: tuple[Id, ...] = ()

@@ -24,7 +24,7 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
     "source-text-missing": ("error", "a source's archived text file is missing or unreadable"),
     "source-text-changed": ("error", "an archived text no longer matches the sha256 recorded for it"),
     "withdrawn-source": ("error", "a claim or quote relies only on sources marked withdrawn"),
-    "inferred-date": ("error", "a date's inferred year does not match the publication year of its source"),
+    "inferred-date": ("error", "an inferred date (year or publication date) does not match its source's publication date"),
     "judgment-without-basis": ("error", "a judgment lacks basis claims or confidence, or cites sources itself"),
     # Rendering and export (reported by `build`, not `check`)
     "citation-dropped": ("error", "a claim reached the intermediate or an output without its citation (post-render audit)"),
