@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                          jobs=max(1, jobs), strict=getattr(args, "strict", False))
         fmt = getattr(args, "problem_format", "text")
         if problems:
-            print(format_problems(problems, fmt), file=sys.stderr)
+            print(format_problems(problems, fmt, stage="build"), file=sys.stderr)
         return 1 if has_errors(problems, getattr(args, "strict", False)) else 0
     except BriefwrightError as exc:
         if exc.problems:

@@ -68,7 +68,7 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.code, p.message))
 
 
-def format_problems(problems: list[Problem], fmt: str) -> str:
+def format_problems(problems: list[Problem], fmt: str, stage: str = "check") -> str:
     errors, warnings = count(problems)
     if fmt == "json":
         rows = [
@@ -81,12 +81,12 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
         )
     lines = [p.github() if fmt == "github" else p.text() for p in problems]
     if fmt == "text":
-        lines.append(summary(errors, warnings))
+        lines.append(summary(errors, warnings, stage))
     return "\n".join(lines)
 
 
-def summary(errors: int, warnings: int) -> str:
+def summary(errors: int, warnings: int, stage: str = "check") -> str:
     if not errors and not warnings:
-        return "check passed: no problems"
+        return f"{stage} passed: no problems"
     parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
-    return ("check failed: " if errors else "check passed with ") + ", ".join(parts)
+    return (f"{stage} failed: " if errors else f"{stage} passed with ") + ", ".join(parts)
