@@ -274,7 +274,7 @@ class Briefing(Record):
     audience: ShortText
     template: Id = "policy-brief"
     formats: tuple[Format, ...] = ("html", "pdf", "docx")
-    citation_style: Id = "chicago-note-bibliography"
+    citation_style: Id = "chicago-notes-bibliography"
     sources_since: Date | None = Field(
         None, description="Sources issued before this date are flagged as stale."
     )

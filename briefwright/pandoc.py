@@ -69,9 +69,7 @@ def run(
         raise BriefwrightError(f"{what} could not be started: {exc}") from exc
     if done.returncode != 0:
         stderr = done.stderr.decode("utf-8", "replace").strip()
-        raise BriefwrightError(
-            f"{what} failed (exit {done.returncode}): {stderr or 'no message'}"
-        )
+        raise BriefwrightError(f"{what} failed (exit {done.returncode}): {stderr or 'no message'}")
     return done.stdout
 
 
@@ -113,9 +111,9 @@ def _warnings(log: Path, where: str) -> list[Problem]:
             continue
         message = str(entry.get("pretty") or entry.get("message") or entry.get("type"))
         if entry.get("type") == "CiteprocWarning":
-            problems.append(Problem(where, 1, 1, "citation-unresolved", "error",
-                                    f"pandoc: {message}"))
+            problems.append(
+                Problem(where, 1, 1, "citation-unresolved", "error", f"pandoc: {message}")
+            )
         else:
-            problems.append(Problem(where, 1, 1, "pandoc-warning", "warning",
-                                    f"pandoc: {message}"))
+            problems.append(Problem(where, 1, 1, "pandoc-warning", "warning", f"pandoc: {message}"))
     return problems

@@ -98,7 +98,8 @@ def timeline_svg(events: list[Event], title: str) -> bytes:
     height = legend_y + 14
 
     desc = "; ".join(
-        f"{e.number}. {e.date.human()}{' (year inferred)' if e.inferred else ''}: {e.text}"
+        f"{e.number}. {e.date.human()}{' (year inferred)' if e.inferred else ''}: "
+        f"{e.text.rstrip('.')}"
         for e in sorted(events, key=lambda e: e.number)
     )
     out: list[str] = [
@@ -158,3 +159,78 @@ def timeline_svg(events: list[Event], title: str) -> bytes:
     )
     out.append("</svg>")
     return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _color(value: str | None) -> str | None:
+    return None if value in (None, "none") else value
+
+
+def timeline_png(svg: bytes, scale: int = 2) -> bytes:
+    """Rasterise our own timeline SVG (and only it) with Pillow, for DOCX readers such as
+    LibreOffice that show no SVG without a PNG beside it. Pillow ships with WeasyPrint;
+    no external tool runs. Fonts fall back to Pillow's default face when DejaVu is absent.
+    """
+    import io
+    from xml.etree import ElementTree
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ElementTree.fromstring(svg)
+    width, height = int(float(root.get("width", WIDTH))), int(float(root.get("height", 100)))
+    image = Image.new("RGB", (width * scale, height * scale), "white")
+    draw = ImageDraw.Draw(image)
+    fonts: dict[float, ImageFont.FreeTypeFont | ImageFont.ImageFont] = {}
+
+    def font(size: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        if size not in fonts:
+            try:
+                fonts[size] = ImageFont.truetype("DejaVuSans.ttf", round(size * scale * 0.92))
+            except OSError:
+                fonts[size] = ImageFont.load_default(round(size * scale))
+        return fonts[size]
+
+    def walk(node: ElementTree.Element, inherited: dict[str, str]) -> None:
+        attrs = {
+            **inherited,
+            **{k: v for k, v in node.attrib.items() if k in ("fill", "stroke", "font-size")},
+        }
+        tag = node.tag.removeprefix(ns)
+
+        def num(key: str, default: float = 0.0) -> float:
+            return float(node.get(key, default)) * scale
+
+        fill, stroke = _color(attrs.get("fill")), _color(attrs.get("stroke"))
+        line_width = max(1, round(float(node.get("stroke-width", 1)) * scale))
+        if tag == "line":
+            draw.line(
+                [(num("x1"), num("y1")), (num("x2"), num("y2"))],
+                fill=stroke or INK,
+                width=line_width,
+            )
+        elif tag == "rect" and node is not root:
+            x, y = num("x"), num("y")
+            box = [x, y, x + num("width"), y + num("height")]
+            draw.rounded_rectangle(
+                box, radius=num("rx"), fill=fill, outline=stroke, width=line_width if stroke else 0
+            )
+        elif tag == "circle":
+            cx, cy, r = num("cx"), num("cy"), num("r")
+            draw.ellipse(
+                [cx - r, cy - r, cx + r, cy + r],
+                fill=fill,
+                outline=stroke,
+                width=line_width if stroke else 0,
+            )
+        elif tag == "text" and node.text:
+            face = font(float(attrs.get("font-size", FONT_SIZE)))
+            anchor = {"start": "ls", "middle": "ms", "end": "rs"}[node.get("text-anchor", "start")]
+            draw.text((num("x"), num("y")), node.text, fill=fill or INK, font=face, anchor=anchor)
+        for child in node:
+            if child.tag.removeprefix(ns) not in ("title", "desc"):
+                walk(child, attrs)
+
+    walk(root, {"font-size": root.get("font-size", str(FONT_SIZE))})
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(96 * scale, 96 * scale))
+    return out.getvalue()

@@ -1,0 +1,309 @@
+"""The citation audit: every claim a brief prints must reach each output with its citation.
+
+The template wraps each claim in an element with id `claim-<id>` holding its citations.
+After rendering, and again after each export, we read the result back and check:
+
+- intermediate: pandoc's own parse (JSON AST) has a Span/Div `claim-<id>` containing a
+  Cite for every source the claim relies on;
+- HTML: the element `#claim-<id>` contains `.citation` naming those sources, and (for
+  note styles) the footnote it points to exists and is not empty;
+- PDF: WeasyPrint's named destination `claim-<id>` exists; its page (or the next, when
+  the claim runs over) shows the claim's text and a citation of each source;
+- DOCX: the bookmark `claim-<id>` encloses the claim's text and a footnote (or in-text
+  citation) naming each source.
+
+A failure is `citation-dropped`, located at the brief line that asks for the claim, and
+also at the template when the intermediate (the template's own output) lost it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from . import pandoc
+from .problems import Problem
+from .render import Rendered
+
+CODE = "citation-dropped"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _norm(text: str) -> str:
+    """Letters and digits only, lower-cased: robust to line breaks, hyphens and quotes."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _claim_probe(rendered: Rendered, claim_id: str) -> str:
+    # The first words are enough to recognise the claim and rarely cross a page break.
+    return _norm(rendered.claim_text.get(claim_id, ""))[:40]
+
+
+def _on_page(probe: str, page: str, following: str) -> bool:
+    """The claim starts on `page`, whole or broken by the page end (footnotes, footer
+    and the next running header then sit between its two parts)."""
+    if probe in page:
+        return True
+    return any(
+        probe[i:] in following and page.find(probe[:i]) != -1 for i in range(8, len(probe) - 1)
+    )
+
+
+def source_markers(rendered: Rendered) -> dict[str, set[str]]:
+    """What a printed citation of each source shows: an author, title words or outlet."""
+    markers: dict[str, set[str]] = {}
+    for item in rendered.csl_json:
+        found: set[str] = set()
+        for name in item.get("author", [])[:1]:
+            found.add(_norm(name.get("family") or name.get("literal") or ""))
+        if item.get("title"):
+            found.add(_norm(" ".join(item["title"].split()[:3])))
+        if item.get("container-title"):
+            found.add(_norm(item["container-title"]))
+        markers[item["id"]] = {m for m in found if m}
+    return markers
+
+
+def _has_marker(
+    text: str, source: str, markers: dict[str, set[str]], note_style: bool, claim_text: str = ""
+) -> bool:
+    # The claim's own words do not count: an assessment names its author in the text.
+    norm = _norm(text).replace(_norm(claim_text), "", 1) if claim_text else _norm(text)
+    if note_style and "ibid" in norm:
+        return True
+    return any(m in norm for m in markers.get(source, ()))
+
+
+def _dropped(
+    rendered: Rendered, claim_id: str, fmt: str, why: str, brief_path: str | None = None
+) -> Problem:
+    line, col = rendered.claim_where.get(claim_id, (1, 1))
+    return Problem(
+        brief_path or rendered.brief_path,
+        line,
+        col,
+        CODE,
+        "error",
+        f"claim '{claim_id}' reached the {fmt} output of brief '{rendered.brief}' without "
+        f"its citation: {why}",
+        id=claim_id,
+        hint=f"the template {rendered.template_path} must print each claim inside "
+        f"[...]{{#claim-{claim_id}}} together with its citation",
+    )
+
+
+# --- intermediate ------------------------------------------------------------------------
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if "t" in node:
+            yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _cite_ids(node: Any) -> set[str]:
+    return {c["citationId"] for n in _walk(node) if n.get("t") == "Cite" for c in n["c"][0]}
+
+
+def audit_intermediate(rendered: Rendered) -> list[Problem]:
+    """Check the intermediate as pandoc parses it (the template's own output)."""
+    with_ids: dict[str, set[str]] = {}
+    ast = json.loads(
+        pandoc.run(
+            [pandoc.pandoc_path(), "--from", pandoc.READER, "--to", "json", "--sandbox"],
+            stdin=rendered.markdown.encode("utf-8"),
+            what="pandoc (audit)",
+        )
+    )
+    for node in _walk(ast.get("blocks", [])):
+        if node.get("t") in ("Span", "Div"):
+            ident = node["c"][0][0]
+            if ident.startswith("claim-") and ident not in with_ids:
+                with_ids[ident] = _cite_ids(node["c"][1])
+    problems = []
+    for claim_id in rendered.claim_ids:
+        cites = with_ids.get(f"claim-{claim_id}")
+        if cites is None:
+            why = f"no element with id claim-{claim_id}"
+        else:
+            missing = [s for s in rendered.claim_sources.get(claim_id, ()) if s not in cites]
+            if not missing:
+                continue
+            why = "no citation of " + ", ".join(repr(m) for m in missing)
+        problems.append(_dropped(rendered, claim_id, "intermediate", why))
+        problems.append(
+            Problem(
+                rendered.template_path,
+                1,
+                1,
+                CODE,
+                "error",
+                f"template dropped the citation of claim '{claim_id}' in brief "
+                f"'{rendered.brief}' ({why})",
+                id=claim_id,
+                hint="print claims with the claim() macro, which adds their citations",
+            )
+        )
+    return problems
+
+
+# --- outputs -----------------------------------------------------------------------------
+
+
+def _audit_html(rendered: Rendered, data: bytes) -> Iterator[tuple[str, str]]:
+    from lxml import html as lxml_html
+
+    tree = lxml_html.document_fromstring(data)
+    by_id = {el.get("id"): el for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}
+    for claim_id in rendered.claim_ids:
+        el = by_id.get(f"claim-{claim_id}")
+        if el is None:
+            yield claim_id, f"no element with id claim-{claim_id}"
+            continue
+        if _claim_probe(rendered, claim_id) not in _norm(el.text_content()):
+            yield claim_id, "the claim's text is missing"
+            continue
+        cites = el.xpath(".//span[contains(concat(' ', @class, ' '), ' citation ')]")
+        cited = {k for c in cites for k in (c.get("data-cites") or "").split()}
+        missing = [s for s in rendered.claim_sources.get(claim_id, ()) if s not in cited]
+        if missing:
+            yield claim_id, "no citation of " + ", ".join(repr(m) for m in missing)
+            continue
+        for cite in cites:
+            ref = cite.xpath(".//a[contains(@class, 'footnote-ref')]/@href")
+            text = (
+                " ".join(_norm(by_id[r[1:]].text_content()) for r in ref if r[1:] in by_id)
+                if ref
+                else cite.text_content()
+            )
+            if not _norm(text):
+                yield claim_id, "its citation is empty"
+                break
+
+
+def _audit_pdf(rendered: Rendered, data: bytes) -> Iterator[tuple[str, str]]:
+    import pdfplumber
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    pages: dict[str, int] = {}
+    for name, dest in reader.named_destinations.items():
+        try:
+            pages[str(name).lstrip("/")] = reader.get_destination_page_number(dest)
+        except Exception:
+            continue
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        texts = [_norm(page.extract_text() or "") for page in pdf.pages]
+    markers = source_markers(rendered)
+    for claim_id in rendered.claim_ids:
+        page = pages.get(f"claim-{claim_id}")
+        if page is None:
+            yield claim_id, f"no named destination claim-{claim_id}"
+            continue
+        nearby = "".join(texts[page : page + 2])
+        if not _on_page(_claim_probe(rendered, claim_id), texts[page], "".join(texts[page + 1 : page + 2])):
+            yield claim_id, f"its text is not on page {page + 1}"
+            continue
+        missing = [
+            s
+            for s in rendered.claim_sources.get(claim_id, ())
+            if not _has_marker(nearby, s, markers, rendered.note_style)
+        ]
+        if missing:
+            yield claim_id, f"no citation of {', '.join(map(repr, missing))} on page {page + 1}"
+
+
+def docx_bookmark(name: str) -> str:
+    """The bookmark pandoc writes for an id: Word allows 40 characters, so pandoc
+    replaces a longer id by "X" and the last 39 hex digits of its SHA-1."""
+    if len(name) <= 40:
+        return name
+    return "X" + hashlib.sha1(name.encode("utf-8")).hexdigest()[1:]
+
+
+def _docx_parts(data: bytes) -> tuple[Any, dict[str, str]]:
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        document = etree.fromstring(zf.read("word/document.xml"))
+        notes: dict[str, str] = {}
+        if "word/footnotes.xml" in zf.namelist():
+            for note in etree.fromstring(zf.read("word/footnotes.xml")).iter(f"{W}footnote"):
+                notes[note.get(f"{W}id")] = "".join(note.itertext())
+    return document, notes
+
+
+def _audit_docx(rendered: Rendered, data: bytes) -> Iterator[tuple[str, str]]:
+    document, notes = _docx_parts(data)
+    by_bookmark = {docx_bookmark(f"claim-{c}"): c for c in rendered.claim_ids}
+    open_marks: dict[str, str] = {}  # bookmark w:id → claim id
+    collected: dict[str, list[str]] = {}
+    for el in document.iter():
+        tag = el.tag
+        if tag == f"{W}bookmarkStart":
+            claim_id = by_bookmark.get(el.get(f"{W}name") or "")
+            if claim_id is not None and claim_id not in collected:
+                open_marks[el.get(f"{W}id")] = claim_id
+                collected[claim_id] = []
+        elif tag == f"{W}bookmarkEnd":
+            open_marks.pop(el.get(f"{W}id"), None)
+        elif open_marks and tag == f"{W}t":
+            for claim_id in open_marks.values():
+                collected[claim_id].append(el.text or "")
+        elif open_marks and tag == f"{W}footnoteReference":
+            for claim_id in open_marks.values():
+                collected[claim_id].append(" " + notes.get(el.get(f"{W}id"), "") + " ")
+    markers = source_markers(rendered)
+    for claim_id in rendered.claim_ids:
+        if claim_id not in collected:
+            yield claim_id, f"no bookmark claim-{claim_id}"
+            continue
+        text = "".join(collected[claim_id])
+        if _claim_probe(rendered, claim_id) not in _norm(text):
+            yield claim_id, "the claim's text is missing from its bookmark"
+            continue
+        missing = [
+            s
+            for s in rendered.claim_sources.get(claim_id, ())
+            if not _has_marker(
+                text, s, markers, rendered.note_style, rendered.claim_text.get(claim_id, "")
+            )
+        ]
+        if missing:
+            yield claim_id, "no citation of " + ", ".join(repr(m) for m in missing)
+
+
+AUDITS = {"html": _audit_html, "pdf": _audit_pdf, "docx": _audit_docx}
+
+
+def audit_output(rendered: Rendered, fmt: str, data: bytes, brief_path: str) -> list[Problem]:
+    """`citation-dropped` problems for one exported document (empty when all is well)."""
+    try:
+        found = list(AUDITS[fmt](rendered, data))
+    except Exception as exc:
+        return [
+            Problem(
+                brief_path,
+                1,
+                1,
+                CODE,
+                "error",
+                f"the {fmt} output of brief '{rendered.brief}' could not be read "
+                f"back for the citation audit: {exc}",
+                id=rendered.brief,
+            )
+        ]
+    return [_dropped(rendered, claim_id, fmt.upper(), why, brief_path) for claim_id, why in found]
+
+
+__all__ = ["CODE", "audit_intermediate", "audit_output", "source_markers"]

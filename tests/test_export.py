@@ -1,0 +1,229 @@
+"""Exports with the real pandoc and WeasyPrint, read back with lxml, pypdf/pdfplumber and
+python-docx: every claim's text and citation, and editor text kept literal."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from docx import Document
+from lxml import html as lxml_html
+from pypdf import PdfReader
+
+from briefwright.audit import audit_intermediate, audit_output
+from briefwright.config import Project
+from briefwright.export import EXPORTERS
+from briefwright.export.pdf import _fetcher_class, inline_footnotes
+from briefwright.load import load_project
+from briefwright.render import render_brief
+
+pytestmark = pytest.mark.slow
+
+PROJECT = Path(__file__).parent / "projects" / "render-basic"
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "`x`{=html}",
+    "[x](javascript:alert(1))",
+    "@brown-2018",
+    "# heading",
+    "{{ 7*7 }}",
+    "*not emphasis* _nor_ this \\ backslash",
+    "| pipe ~sub~ ^sup^ $math$",
+]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _norm(text: str) -> str:
+    # PDF text extraction loses spaces in SVG text and splits words at line-end hyphens.
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Each brief rendered and exported once for the whole module."""
+    content, _ = load_project(Project.at(PROJECT))
+    out = {}
+    for brief in ("basic", "hostile"):
+        rendered = render_brief(content, brief)
+        files = {
+            fmt: EXPORTERS[fmt](rendered, tmp_path_factory.mktemp(f"{brief}-{fmt}"))
+            for fmt in ("html", "pdf", "docx")
+        }
+        out[brief] = (rendered, files)
+    return out
+
+
+def _html_text(data: bytes) -> str:
+    return _flat(lxml_html.document_fromstring(data).text_content())
+
+
+def _pdf_text(data: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return _flat(" ".join(page.extract_text() or "" for page in pdf.pages))
+
+
+def _docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return _flat(" ".join(parts))
+
+
+def test_no_citation_dropped_anywhere(built):
+    for rendered, files in built.values():
+        assert audit_intermediate(rendered) == []
+        for fmt, data in files.items():
+            assert audit_output(rendered, fmt, data, rendered.brief_path) == [], fmt
+
+
+def test_html_claims_carry_citations_and_notes(built):
+    rendered, files = built["basic"]
+    tree = lxml_html.document_fromstring(files["html"])
+    for claim_id in rendered.claim_ids:
+        [el] = tree.xpath(f"//*[@id='claim-{claim_id}']")
+        assert _flat(rendered.claim_text[claim_id].rstrip("."))[:50] in _flat(el.text_content())
+        cites = el.xpath(".//span[@class='citation']")
+        assert {s for c in cites for s in c.get("data-cites").split()} == set(
+            rendered.claim_sources[claim_id]
+        )
+        # Chicago notes: each citation is a footnote reference with a real note.
+        for href in el.xpath(".//a[@class='footnote-ref']/@href"):
+            assert (
+                "Brown" in tree.get_element_by_id(href[1:]).text_content()
+                or "Untitled" in tree.get_element_by_id(href[1:]).text_content()
+            )
+    assert tree.xpath("//div[@id='refs']/div[@class='csl-entry']")
+    assert not tree.xpath(
+        "//script | //link[@rel='stylesheet'] | //*[@src][not(starts-with("
+        "@src, 'data:image/svg+xml'))]"
+    )
+
+
+def test_pdf_has_every_claim_with_its_footnote_on_the_same_page(built):
+    rendered, files = built["basic"]
+    reader = PdfReader(io.BytesIO(files["pdf"]))
+    assert reader.metadata.title == "Japan and Russia"
+    dests = {
+        str(k).lstrip("/"): reader.get_destination_page_number(v)
+        for k, v in reader.named_destinations.items()
+    }
+    with pdfplumber.open(io.BytesIO(files["pdf"])) as pdf:
+        pages = [_flat(p.extract_text() or "") for p in pdf.pages]
+    total = len(pages)
+    for n, page in enumerate(pages, start=1):
+        assert f"Page {n} of {total}" in page
+        assert "Japan and Russia" in page  # running header
+    for claim_id in rendered.claim_ids:
+        page = dests[f"claim-{claim_id}"]
+        probe = _norm(rendered.claim_text[claim_id])[:30]
+        assert probe in _norm(" ".join(pages[page : page + 2])), claim_id
+    # Footnotes are at the foot of the page, not collected at the end.
+    first_claim_page = dests["claim-ties-will-not-split-russia-china"]
+    assert "para. 7" in pages[first_claim_page]
+
+
+def test_docx_bookmarks_enclose_claims_and_footnotes(built):
+    rendered, files = built["basic"]
+    doc = Document(io.BytesIO(files["docx"]))
+    xml = doc.element.xml
+    for claim_id in rendered.claim_ids:
+        assert f'w:name="claim-{claim_id}"' in xml
+    assert "w:footnoteReference" in xml
+    styles = {s.name for s in doc.styles}
+    assert {"Block Text", "Brief Meta", "Judgment Tag"} <= styles
+    text = _docx_text(files["docx"])
+    for claim_id in rendered.claim_ids:
+        assert _flat(rendered.claim_text[claim_id])[:40] in text
+
+
+def test_every_format_shows_every_claim_text_and_citation_in_author_date(built):
+    rendered, files = built["hostile"]
+    for fmt, read in (("html", _html_text), ("pdf", _pdf_text), ("docx", _docx_text)):
+        text = read(files[fmt])
+        for claim_id in rendered.claim_ids:
+            assert _norm(rendered.claim_text[claim_id]) in _norm(text), (fmt, claim_id)
+        assert "Brown 2018, para. 6" in text, fmt
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "docx"])
+def test_editor_markup_stays_literal(built, fmt):
+    _, files = built["hostile"]
+    read = {"html": _html_text, "pdf": _pdf_text, "docx": _docx_text}[fmt]
+    text = read(files[fmt])
+    for snippet in HOSTILE:
+        assert snippet in text, (fmt, snippet)
+    if fmt == "html":
+        tree = lxml_html.document_fromstring(files["html"])
+        assert not tree.xpath("//script | //a[starts-with(@href, 'javascript')] | //b | //i")
+
+
+def test_timeline_figure_is_embedded_everywhere(built):
+    _, files = built["basic"]
+    tree = lxml_html.document_fromstring(files["html"])
+    [img] = tree.xpath("//img[starts-with(@src, 'data:image/svg+xml;base64,')]")
+    assert img.get("alt").startswith("Timeline of events")
+    with pdfplumber.open(io.BytesIO(files["pdf"])) as pdf:
+        assert _norm("year inferred from the source") in _norm(
+            " ".join(p.extract_text() for p in pdf.pages)
+        )
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(files["docx"])) as zf:
+        assert any(n.startswith("word/media/") and n.endswith(".png") for n in zf.namelist())
+
+
+def test_inline_footnotes_moves_notes_to_their_call():
+    page = (
+        b"<html><body><p>A<span class='citation'><a href='#fn1' class='footnote-ref'>"
+        b"<sup>1</sup></a></span> b</p><section id='footnotes'><ol><li id='fn1'><p>"
+        b"Note <em>one</em>.<a href='#fnref1' class='footnote-back'>back</a></p></li>"
+        b"</ol></section></body></html>"
+    )
+    out = inline_footnotes(page).decode()
+    assert '<span class="citation"><span class="footnote">Note <em>one</em>.</span></span> b' in out
+    assert "footnotes" not in out and "back" not in out
+
+
+def test_fetcher_serves_only_assets(tmp_path):
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "ok.css").write_text("p{}")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("no")
+    (assets / "link.css").symlink_to(secret)
+    fetcher = _fetcher_class()(assets, {"data:image/svg+xml;base64,AAAA"})
+    assert fetcher.fetch((assets / "ok.css").as_uri()).read() == b"p{}"
+    assert fetcher.fetch("data:image/svg+xml;base64,AAAA").read() == b"\x00\x00\x00"
+    for url in [
+        secret.as_uri(),
+        (assets / "link.css").as_uri(),
+        assets.as_uri() + "/../secret.txt",
+        "file:///etc/passwd",
+        "http://example.org/x.css",
+        "https://example.org/x.css",
+        "data:text/html,<script>",
+    ]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_outputs_are_reproducible_with_source_date_epoch(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    content, _ = load_project(Project.at(PROJECT))
+    rendered = render_brief(content, "hostile")
+    for fmt in ("html", "pdf", "docx"):
+        first = EXPORTERS[fmt](rendered, tmp_path / f"a-{fmt}")
+        second = EXPORTERS[fmt](rendered, tmp_path / f"b-{fmt}")
+        assert first == second, fmt
+    reader = PdfReader(
+        io.BytesIO(first if fmt == "pdf" else EXPORTERS["pdf"](rendered, tmp_path / "c"))
+    )
+    assert reader.metadata.get("/CreationDate", "").startswith("D:20231114")
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"

@@ -1,0 +1,282 @@
+"""Rendering: escaping, the Jinja guard rails, the intermediate, CSL-JSON and the figure."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import jinja2
+import pytest
+
+from briefwright import csl, pandoc
+from briefwright.config import Project
+from briefwright.dates import parse_date
+from briefwright.load import load_project
+from briefwright.model import Source
+from briefwright.problems import BriefwrightError
+from briefwright.render import Raw, escape_markdown, make_environment, render_brief
+from briefwright.select import used_items
+from briefwright.timeline import Event, timeline_svg
+
+PROJECT = Path(__file__).parent / "projects" / "render-basic"
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "`x`{=html}",
+    "[x](javascript:alert(1))",
+    "@brown-2018",
+    "# heading",
+    "{{ 7*7 }}",
+    "*not emphasis* _nor_ this \\ backslash",
+    "| pipe ~sub~ ^sup^ $math$",
+]
+
+
+@pytest.fixture(scope="module")
+def content():
+    loaded, problems = load_project(Project.at(PROJECT))
+    assert [p for p in problems if p.level == "error"] == []
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def basic(content):
+    return render_brief(content, "basic")
+
+
+# --- escaping ----------------------------------------------------------------------------
+
+
+def test_escape_markdown_escapes_every_ascii_punctuation_mark():
+    assert escape_markdown("a*b_c") == r"a\*b\_c"
+    assert escape_markdown("  two\nlines  ") == "two lines"
+    for char in "\\`*_{}[]()#+-.!<>|~^@$\"':&=%;,/?":
+        assert escape_markdown(char) == "\\" + char
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", HOSTILE)
+def test_escaped_text_reads_back_literally_through_pandoc(text):
+    html = pandoc.run(
+        [pandoc.pandoc_path(), "--from", pandoc.READER, "--to", "plain", "--sandbox"],
+        stdin=escape_markdown(text).encode(),
+    ).decode()
+    assert html.strip() == text
+
+
+def _env(tmp_path: Path, source: str) -> jinja2.Template:
+    (tmp_path / "t.j2").write_text(source)
+    return make_environment([tmp_path]).get_template("t.j2")
+
+
+def test_printing_editor_text_without_the_filter_fails_loudly(tmp_path):
+    with pytest.raises(jinja2.TemplateError, match="without the md filter"):
+        _env(tmp_path, "{{ x }}").render(x=Raw("*hi*"))
+    with pytest.raises(jinja2.TemplateError, match="without the md filter"):
+        _env(tmp_path, "{{ 'a' ~ x }}").render(x=Raw("*hi*"))
+    assert _env(tmp_path, "{{ x|md }}").render(x=Raw("*hi*")) == r"\*hi\*"
+
+
+def test_undefined_and_private_attributes_fail(tmp_path):
+    with pytest.raises(jinja2.UndefinedError):
+        _env(tmp_path, "{{ missing|md }}").render()
+    # The sandbox hides Raw's private text, so `x._text` cannot sidestep the filter.
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        _env(tmp_path, "{{ x._text }}").render(x=Raw("*hi*"))
+
+
+def test_template_printing_none_fails(tmp_path):
+    with pytest.raises(jinja2.TemplateError, match="None"):
+        _env(tmp_path, "{{ x }}").render(x=None)
+
+
+# --- the intermediate ------------------------------------------------------------------
+
+
+def test_every_claim_is_a_span_carrying_its_citations(basic):
+    for claim_id in basic.claim_ids:
+        match = re.search(r"\[([^\n]*?)\]\{#claim-" + re.escape(claim_id) + r" ", basic.markdown)
+        assert match, claim_id
+        for source in basic.claim_sources[claim_id]:
+            assert f"@{source}, ¶ " in match.group(1)
+
+
+def test_title_block(basic):
+    assert basic.markdown.startswith("# Japan and Russia {#brief-title")
+    assert "As of]{.label} November 2021" in basic.markdown
+    assert "Based on 2 sources published 2018–2020" in basic.markdown
+
+
+def test_assessments_are_attributed(basic):
+    md = basic.markdown
+    assert r"Brown \(2018\) argues that Japan\'s security policy" in md
+    # No author, title or outlet, approximate date; "For" is not a name, so lower-cased.
+    assert r"An unattributed source \(c\. 2020\) argues that for Russia\," in md
+
+
+def test_key_judgment_shows_likelihood_and_confidence_and_basis_citations(basic):
+    assert "Unlikely · moderate confidence" in basic.markdown
+    assert basic.claim_sources["ties-will-not-split-russia-china"] == (
+        "after-abe-2020",
+        "brown-2018",
+    )
+
+
+def test_timeline_rows_are_in_date_order_with_markers(basic):
+    rows = re.findall(r"^\| (\d+) \| ([^|]+) \|", basic.markdown, re.M)
+    dates = [d.strip() for _, d in rows]
+    assert dates == [
+        "April 1941",
+        "2013",
+        r"c\. 2014",
+        "November 2016",
+        r"June 2018\*",
+        "19–21 June 2018",
+        "September 2020",
+    ]
+    assert "Year inferred from the source" in basic.markdown
+    assert basic.figure_svg is not None
+
+
+def test_option_lists_proposing_sources(basic):
+    assert r"Proposed or discussed in: Brown \(2018\)" in basic.markdown
+
+
+def test_provenance_rows(basic):
+    row = next(r for r in basic.provenance if r["claim"] == "scrambles-390")
+    assert row == {
+        "claim": "scrambles-390",
+        "source": "brown-2018",
+        "para": 7,
+        "quote": "In the last fiscal year, Japan scrambled jets 390 times to "
+        "intercept approaching Russian aircraft.",
+    }
+    # Basis claims of a judgment are listed too: their citations are printed.
+    assert {r["claim"] for r in basic.provenance} >= {"putin-xi-beijing"}
+
+
+def test_a_claim_printed_twice_gets_a_second_anchor(basic):
+    assert "{#claim-two-plus-two-talks .claim" in basic.markdown
+    assert "{#claim-two-plus-two-talks--2 .claim" in basic.markdown
+
+
+def test_render_is_deterministic(content, basic):
+    again = render_brief(content, "basic")
+    assert again.markdown == basic.markdown
+    assert again.csl_json == basic.csl_json
+    assert again.figure_svg == basic.figure_svg
+
+
+def test_hostile_text_is_escaped_in_the_intermediate(content):
+    md = render_brief(content, "hostile").markdown
+    assert "<script>" not in md and "{{ 7*7 }}" not in md
+    assert r"\<script\>alert\(1\)\<\/script\>" in md
+
+
+def test_used_items_include_basis_claims_and_their_sources(content):
+    used = used_items(content, "basic")
+    assert "putin-xi-beijing" in used["claims"]  # only reachable as a judgment's basis
+    assert used["sources"] == {"brown-2018", "after-abe-2020"}
+    assert used["quotes"] == {"abe-severe-security"}
+    assert used["options"] == {"condemn-and-counter"}
+    assert used["positions"] == {"japan", "russia"}
+    assert "hostile-html" not in used["claims"]
+
+
+def test_unknown_citation_style_is_a_located_problem(content):
+    brief = content.briefings["basic"]
+    bad = brief.model_copy(update={"citation_style": "chicago-notes-bibliografy"})
+    object.__setattr__(bad, "_where", brief.where)  # keep the location of the original
+    changed = dataclasses.replace(content, briefings={**content.briefings, "basic": bad})
+    with pytest.raises(BriefwrightError) as info:
+        render_brief(changed, "basic")
+    [problem] = info.value.problems
+    assert problem.code == "unknown-citation-style"
+    assert problem.path == "briefings/basic.yaml" and problem.line == 7
+    assert "chicago-notes-bibliography" in (problem.hint or "")
+
+
+# --- CSL ------------------------------------------------------------------------------
+
+
+def _source(**fields) -> Source:
+    base = {"id": "s", "text": "s.txt", "sha256": "0" * 64, "kind": "article"}
+    return Source.model_validate(base | fields)
+
+
+def test_csl_items_cite_gracefully():
+    full = csl.source_item(
+        _source(
+            title="T",
+            container="Outlet",
+            issued="2018-07-08",
+            authors=[{"family": "Brown", "given": "J."}],
+            url="https://example.org/x",
+        )
+    )
+    assert full == {
+        "id": "s",
+        "type": "article-newspaper",
+        "title": "T",
+        "container-title": "Outlet",
+        "author": [{"family": "Brown", "given": "J."}],
+        "issued": {"date-parts": [[2018, 7, 8]]},
+        "URL": "https://example.org/x",
+    }
+    anonymous = csl.source_item(_source(issued="2015~"))
+    assert "author" not in anonymous and anonymous["title"] == csl.UNTITLED
+    assert anonymous["issued"] == {"date-parts": [[2015]], "circa": True}
+    undated = csl.source_item(_source(title="T"))
+    assert "issued" not in undated and "URL" not in undated
+
+
+def test_styles_come_from_the_package():
+    assert csl.find_style("chicago-note-bibliography") == csl.find_style(
+        "chicago-notes-bibliography"
+    )
+    assert csl.find_style("apa") is not None
+    assert csl.is_note_style(csl.find_style(csl.DEFAULT_STYLE))
+    assert not csl.is_note_style(csl.find_style("chicago-author-date"))
+    assert csl.find_style("../../etc/passwd") is None
+    assert csl.find_style("no-such-style") is None
+
+
+# --- the figure --------------------------------------------------------------------------
+
+
+def test_timeline_svg_is_escaped_accessible_and_labels_do_not_overlap():
+    events = [
+        Event(i + 1, parse_date(d), t, inferred=(i == 1))
+        for i, (d, t) in enumerate(
+            [
+                ("2018-06-19/2018-06-21", "Drills <script>alert(1)</script> & more"),
+                ("2018-06", "A meeting in June"),
+                ("2018-07-08", "An article"),
+                ("2015~", "Something around 2015"),
+                ("1941-04", "A pact"),
+            ]
+        )
+    ]
+    svg = timeline_svg(events, title="Timeline & <events>")
+    root = ElementTree.fromstring(svg)  # well-formed XML, so everything was escaped
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}title").text == "Timeline & <events>"
+    assert "Drills <script>" in root.find(f"{ns}desc").text
+    assert b"<script>" not in svg
+    labels = [t for t in root.iter(f"{ns}text") if re.match(r"\d+\. ", t.text or "")]
+    assert len(labels) == 5
+    # Labels sharing a row must not overlap (estimated widths, as the layout uses).
+    from briefwright.timeline import CHAR_WIDTH
+
+    boxes: dict[str, list[tuple[float, float]]] = {}
+    for t in labels:
+        width = len(t.text) * CHAR_WIDTH
+        x = float(t.get("x"))
+        left = x if t.get("text-anchor") == "start" else x - width
+        boxes.setdefault(t.get("y"), []).append((left, left + width))
+    for row in boxes.values():
+        row.sort()
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(row))
+    assert "*" in next(t.text for t in labels if t.text.startswith("2."))
