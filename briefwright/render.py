@@ -332,6 +332,15 @@ def source_label(source: Source) -> str:
 _WORD = re.compile(r"[A-Za-z][\w’'.-]*")
 
 
+# Words that start sentences but are never names.
+_FUNCTION_WORDS = frozenset(
+    "a an the this that these those it its there their they such both neither either any "
+    "most many some much few all each every no not only although though while when since "
+    "because if as despite without with in on at for from by of to after before during "
+    "unless until whether rather instead even yet so but and or however moreover".split()
+)
+
+
 def _keeps_capital(word: str, names: set[str], corpus: Iterable[str]) -> bool:
     """Whether a sentence's first word is a proper noun or acronym (so stays capitalised)."""
     bare = re.sub(r"(['’]s|['’])$", "", word).rstrip(".")
@@ -341,8 +350,11 @@ def _keeps_capital(word: str, names: set[str], corpus: Iterable[str]) -> bool:
         return True  # NATO, U.S., McCain
     if bare in names:
         return True
-    # A word printed capitalised in mid-sentence somewhere in the sources is a name.
-    mid = re.compile(rf"[a-z,;:]\s+{re.escape(bare)}\b")
+    if bare.lower() in _FUNCTION_WORDS:
+        return False
+    # A word printed capitalised right after a lower-case word in a source is a name
+    # (after punctuation it may just start a clause: ": Although …").
+    mid = re.compile(rf"[a-z]\s+{re.escape(bare)}\b")
     return any(mid.search(text) for text in corpus)
 
 
@@ -355,7 +367,8 @@ def attribute(content: Content, claim: Claim, text: str) -> str:
     if not sources:
         return text
     who = " and ".join(source_label(s) for s in sources)
-    verb = "argues" if len(sources) == 1 else "argue"
+    several = len(sources) > 1 or len(sources[0].authors) > 1
+    verb = "argue" if several else "argues"
     first = _WORD.match(text)
     if first and first.start() == 0:
         names = {a.name for a in content.actors.values()} | {
