@@ -57,6 +57,12 @@ def test_cold_build_writes_every_output(built: Path) -> None:
     assert ("fisheries-deal", "alpha-2020", 2) in rows
     assert ("ties-deepen", "beta-2019", 3) in rows
     assert not list(dist.rglob("*.tmp-*"))
+    # The appendix is a real table, one row per (claim, citation), not run-on text.
+    from lxml import html
+
+    tree = html.parse(str(dist / "brief" / "brief.html"))
+    table_rows = tree.xpath('//div[contains(@class, "provenance")]//tbody/tr')
+    assert len(table_rows) == len(provenance)
 
 
 def test_noop_build_starts_nothing(built: Path) -> None:
