@@ -223,6 +223,12 @@ class ClaimsSection(Section):
 class PositionsSection(Section):
     type: Literal["positions"]
     actors: tuple[Id, ...] = Field(min_length=1)
+    points: tuple[ShortText, ...] = Field(
+        (), description="Labels of the points to show (all points when left out)."
+    )
+
+    def shows(self, label: str) -> bool:
+        return not self.points or label in self.points
 
 
 class TimelineSection(Section):

@@ -125,9 +125,33 @@ def _finalize(value: object) -> object:
     return value
 
 
+class TemplateOutside(jinja2.TemplateError):
+    """A template file that is a link to a file outside its template folder."""
+
+
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """FileSystemLoader that refuses a file linking out of the folder it was found in.
+
+    Jinja already refuses '..' in names, but follows symbolic links; a link committed in a
+    pull request could otherwise print any file the build machine can read into a brief.
+    """
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise TemplateOutside(
+                f"template '{template}' is a link to {real}, outside the template folder; "
+                "template files must be real files inside it"
+            )
+        return source, filename, uptodate
+
+
 def make_environment(search: list[Path]) -> jinja2.Environment:
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        loader=_ContainedLoader([str(p) for p in search]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         finalize=_finalize,
@@ -517,7 +541,9 @@ class _Builder:
                 continue
             ref = (*keys, "actors", n)
             points = tuple(
-                PointView(Raw(p.label), self.claims(p.claims, ref)) for p in position.points
+                PointView(Raw(p.label), self.claims(p.claims, ref))
+                for p in position.points
+                if section.shows(p.label)
             )
             views.append(ActorView(actor_id, Raw(actor.name), points))
         return tuple(views)

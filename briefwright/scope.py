@@ -64,7 +64,8 @@ def brief_scope(content: Content, brief: Briefing) -> Scope:
                 position = content.positions.get(actor)
                 if position:
                     for point in position.points:
-                        claims.update(point.claims)
+                        if section.shows(point.label):
+                            claims.update(point.claims)
         elif isinstance(section, TimelineSection):
             claims.update(c.id for c in timeline_claims(content, section))
         elif isinstance(section, OptionsSection):

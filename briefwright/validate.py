@@ -138,6 +138,14 @@ def _check_brief(content: Content, name: str, brief, refs: _Refs) -> None:  # ty
             check("claims", section.claims, content.claims, "unknown-claim", "claim")
         elif isinstance(section, PositionsSection):
             check("actors", section.actors, content.actors, "unknown-reference", "actor")
+            labels = {p.label for a in section.actors if a in content.positions
+                      for p in content.positions[a].points}
+            for j, label in enumerate(section.points):
+                if label not in labels:
+                    refs.report(brief, (*at, "points", j), "unknown-reference",
+                                f"{subject} shows position point '{label}', which none of "
+                                f"{', '.join(section.actors)} has" + did_you_mean(label, labels),
+                                None, hint="use a 'label' from content/positions/<actor>.yaml")
             for j, ref in enumerate(section.actors):
                 if ref in content.actors and ref not in content.positions:
                     refs.report(brief, (*at, "actors", j), "unknown-reference",
