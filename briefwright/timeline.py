@@ -49,6 +49,66 @@ def _tick_step(span_years: float) -> int:
     return 1000
 
 
+BREAK_WIDTH = 18.0  # pixels a collapsed stretch of empty years takes on the axis
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """A piecewise-linear time axis: empty stretches long enough to crowd the events
+    into a corner collapse to a marked break, so recent decades get the width."""
+
+    pieces: tuple[tuple[int, int], ...]  # year ranges drawn to scale, in order
+    step: int
+    left: float
+    width: float
+
+    @classmethod
+    def fit(cls, spans: list[tuple[float, float]], left: float, width: float) -> Axis:
+        lo = min(a for a, _ in spans)
+        hi = max(b for _, b in spans)
+        total = max(hi - lo, 1.0)
+        # Merge what the events cover, then cut at gaps of a quarter of the range or more.
+        covered: list[list[float]] = []
+        for a, b in sorted(spans):
+            if covered and a - covered[-1][1] < max(0.25 * total, 8.0):
+                covered[-1][1] = max(covered[-1][1], b)
+            else:
+                covered.append([a, b])
+        step = _tick_step(max(sum(b - a for a, b in covered), 1.0))
+        pieces: list[list[int]] = []
+        for a, b in covered:
+            start = (int(a) // step) * step
+            end = (int(b - 1e-9) // step + 1) * step
+            if pieces and start <= pieces[-1][1]:
+                pieces[-1][1] = max(pieces[-1][1], end)
+            else:
+                pieces.append([start, end])
+        return cls(tuple((a, b) for a, b in pieces), step, left, width)
+
+    @property
+    def scale(self) -> float:
+        drawn = sum(b - a for a, b in self.pieces)
+        return (self.width - BREAK_WIDTH * (len(self.pieces) - 1)) / drawn
+
+    def x(self, year: float) -> float:
+        offset = self.left
+        for index, (a, b) in enumerate(self.pieces):
+            if year <= b or index == len(self.pieces) - 1:
+                return offset + (max(year, a) - a) * self.scale
+            offset += (b - a) * self.scale + BREAK_WIDTH
+        return offset  # pragma: no cover - the loop always returns
+
+    def ticks(self) -> list[int]:
+        # A piece's last tick would print on top of the next piece's first across a break.
+        last = len(self.pieces) - 1
+        return [y for i, (a, b) in enumerate(self.pieces)
+                for y in range(a, b + (1 if i == last else 0), self.step)]
+
+    def breaks(self) -> list[float]:
+        """x of the middle of each collapsed stretch."""
+        return [self.x(b) + BREAK_WIDTH / 2 for a, b in self.pieces[:-1]]
+
+
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:") + "…"
@@ -62,15 +122,10 @@ def timeline_svg(events: list[Event], title: str) -> bytes:
     """The figure as standalone SVG bytes (UTF-8, with title and desc for screen readers)."""
     if not events:
         raise ValueError("a timeline needs at least one event")
-    lo = min(_frac_year(e.date.first_day()) for e in events)
-    hi = max(_frac_year(e.date.last_day(), end=True) for e in events)
-    step = _tick_step(max(hi - lo, 1.0))
-    axis_lo = (int(lo) // step) * step
-    axis_hi = (int(hi - 1e-9) // step + 1) * step
-    inner = WIDTH - 2 * MARGIN
-
-    def x_of(year: float) -> float:
-        return MARGIN + (year - axis_lo) / (axis_hi - axis_lo) * inner
+    spans = [(_frac_year(e.date.first_day()), _frac_year(e.date.last_day(), end=True))
+             for e in events]
+    axis = Axis.fit(spans, MARGIN, WIDTH - 2 * MARGIN)
+    x_of = axis.x
 
     # Greedy row packing: each label takes the lowest row where it fits.
     placed: list[tuple[Event, float, float, int, str, str]] = []
@@ -110,10 +165,19 @@ def timeline_svg(events: list[Event], title: str) -> bytes:
         f'<title id="timeline-title">{escape(title)}</title>',
         f'<desc id="timeline-desc">{escape(desc)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
-        f'<line x1="{MARGIN}" y1="{axis_y}" x2="{WIDTH - MARGIN}" y2="{axis_y}" '
-        f'stroke="{INK}" stroke-width="1"/>',
     ]
-    for year in range(axis_lo, axis_hi + 1, step):
+    for a, b in axis.pieces:
+        out.append(
+            f'<line x1="{x_of(a):.1f}" y1="{axis_y}" x2="{x_of(b):.1f}" y2="{axis_y}" '
+            f'stroke="{INK}" stroke-width="1"/>'
+        )
+    for x in axis.breaks():
+        # Two slanted strokes: the usual mark for a broken axis.
+        out.append(
+            f'<path d="M{x - 5:.1f} {axis_y + 5} l4 -10 M{x + 1:.1f} {axis_y + 5} l4 -10" '
+            f'stroke="{INK}" stroke-width="1" fill="none"/>'
+        )
+    for year in axis.ticks():
         x = x_of(year)
         out.append(
             f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 5}" stroke="{INK}"/>'
