@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -30,15 +30,6 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 # ICD 203's fixed words for likelihood, in order.
-LIKELIHOOD_TERMS = (
-    "almost no chance",
-    "very unlikely",
-    "unlikely",
-    "roughly even chance",
-    "likely",
-    "very likely",
-    "almost certain",
-)
 Likelihood = Literal[
     "almost no chance",
     "very unlikely",
@@ -48,6 +39,7 @@ Likelihood = Literal[
     "very likely",
     "almost certain",
 ]
+LIKELIHOOD_TERMS: tuple[str, ...] = get_args(Likelihood)
 Confidence = Literal["low", "moderate", "high"]
 ClaimKind = Literal["fact", "assessment", "judgment"]
 DateInferred = Literal["year", "publication"]
