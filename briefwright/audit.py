@@ -22,12 +22,14 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from . import pandoc
-from .problems import Problem
+from .problems import BriefwrightError, Problem
 from .render import Rendered
 
 CODE = "citation-dropped"
@@ -35,8 +37,20 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _norm(text: str) -> str:
-    """Letters and digits only, lower-cased: robust to line breaks, hyphens and quotes."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    """Letters and digits only, lower-cased, without accents: robust to line breaks,
+    hyphens and quotes, and to a PDF's text returning a letter composed or decomposed,
+    with its marks in another order, or as a ligature."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "", text)
+
+
+def _visual(norm: str) -> tuple[str, Counter[str]]:
+    """Normalised text as a PDF's text can be compared: the left-to-right letters in order,
+    everything else (right-to-left letters, digits) as a bag of characters, since text
+    extraction gives right-to-left runs, and the digits among them, in visual order."""
+    ltr = "".join(c for c in norm if unicodedata.bidirectional(c) == "L")
+    return ltr, Counter(c for c in norm if unicodedata.bidirectional(c) != "L")
 
 
 def _claim_probe(rendered: Rendered, claim_id: str) -> str:
@@ -70,13 +84,25 @@ def source_markers(rendered: Rendered) -> dict[str, set[str]]:
 
 
 def _has_marker(
-    text: str, source: str, markers: dict[str, set[str]], note_style: bool, claim_text: str = ""
+    text: str,
+    source: str,
+    markers: dict[str, set[str]],
+    note_style: bool,
+    claim_text: str = "",
+    visual: bool = False,
 ) -> bool:
     # The claim's own words do not count: an assessment names its author in the text.
     norm = _norm(text).replace(_norm(claim_text), "", 1) if claim_text else _norm(text)
     if note_style and "ibid" in norm:
         return True
-    return any(m in norm for m in markers.get(source, ()))
+    if not visual:
+        return any(m in norm for m in markers.get(source, ()))
+    ltr, bag = _visual(norm)
+    for marker in markers.get(source, ()):
+        marker_ltr, marker_bag = _visual(marker)
+        if marker_ltr in ltr and not marker_bag - bag:
+            return True
+    return False
 
 
 def _dropped(
@@ -118,13 +144,19 @@ def _cite_ids(node: Any) -> set[str]:
 def audit_intermediate(rendered: Rendered) -> list[Problem]:
     """Check the intermediate as pandoc parses it (the template's own output)."""
     with_ids: dict[str, set[str]] = {}
-    ast = json.loads(
-        pandoc.run(
-            [pandoc.pandoc_path(), "--from", pandoc.READER, "--to", "json", "--sandbox"],
-            stdin=rendered.markdown.encode("utf-8"),
-            what="pandoc (audit)",
-        )
+    out = pandoc.run(
+        [pandoc.pandoc_path(), "--from", pandoc.READER, "--to", "json", "--sandbox"],
+        stdin=rendered.markdown.encode("utf-8"),
+        what="pandoc (audit)",
     )
+    try:
+        ast = json.loads(out)
+    except ValueError as exc:
+        # pandoc exited 0 but printed no AST: a broken install, not a template problem.
+        raise BriefwrightError(
+            f"pandoc (audit) printed no readable JSON AST ({exc}); "
+            f"its output began {out[:60]!r}"
+        ) from exc
     for node in _walk(ast.get("blocks", [])):
         if node.get("t") in ("Span", "Div"):
             ident = node["c"][0][0]
@@ -203,21 +235,25 @@ def _audit_pdf(rendered: Rendered, data: bytes) -> Iterator[tuple[str, str]]:
         except Exception:
             continue
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        texts = [_norm(page.extract_text() or "") for page in pdf.pages]
+        texts = [_visual(_norm(page.extract_text() or "")) for page in pdf.pages]
     markers = source_markers(rendered)
     for claim_id in rendered.claim_ids:
         page = pages.get(f"claim-{claim_id}")
         if page is None:
             yield claim_id, f"no named destination claim-{claim_id}"
             continue
-        nearby = "".join(texts[page : page + 2])
-        if not _on_page(_claim_probe(rendered, claim_id), texts[page], "".join(texts[page + 1 : page + 2])):
+        nearby = "".join(ltr for ltr, _ in texts[page : page + 2])
+        nearby_bag = sum((bag for _, bag in texts[page : page + 2]), Counter())
+        following = "".join(ltr for ltr, _ in texts[page + 1 : page + 2])
+        probe, probe_bag = _visual(_claim_probe(rendered, claim_id))
+        if not _on_page(probe, texts[page][0], following) or probe_bag - nearby_bag:
             yield claim_id, f"its text is not on page {page + 1}"
             continue
+        nearby_text = nearby + "".join(nearby_bag.elements())
         missing = [
             s
             for s in rendered.claim_sources.get(claim_id, ())
-            if not _has_marker(nearby, s, markers, rendered.note_style)
+            if not _has_marker(nearby_text, s, markers, rendered.note_style, visual=True)
         ]
         if missing:
             yield claim_id, f"no citation of {', '.join(map(repr, missing))} on page {page + 1}"

@@ -1,29 +1,42 @@
 """Make-style build: check everything, render what changed, publish atomically.
 
-Order: lock dist/ → check (any error: stop, nothing written) → plan targets from
+Order: check (any error: stop, nothing written) → lock dist/ → plan targets from
 per-brief input hashes (a brief's YAML, exactly the content it uses, its template,
 the tool versions) → render and export the stale targets, in parallel if asked →
-audit every output → only then write the files, each atomically, manifest last.
+audit every output → only then publish: every file staged, then renamed, manifest last.
 
 A no-op build loads and checks the content, compares hashes and stops: it never
 imports the renderer or WeasyPrint and never starts pandoc.
+
+Failure never costs the previous outputs. Every file is staged in dist/ as a temporary
+first and renamed over its target only once all of them are on disk, so a full disk or a
+read-only folder is a clear error with dist/ unchanged. SIGTERM and SIGHUP stop a build
+the way Ctrl-C does (an exception that kills pandoc and removes work files), and are held
+back while the renames run. Work files live in dist/ under the same temporary mark, so
+whatever a SIGKILL leaves behind is removed by the next build.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from .config import Project
@@ -36,6 +49,21 @@ MANIFEST = "manifest.json"
 LOCK = ".lock"
 TMP_MARK = ".tmp-"
 EXTENSIONS = {"html": "html", "pdf": "pdf", "docx": "docx"}
+WORK_PREFIX = f"{TMP_MARK}work-"  # per-target work folders for pandoc and WeasyPrint
+# Signals that end a build the way Ctrl-C does. SIGINT keeps Python's KeyboardInterrupt.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP stopped the build: handled exactly like Ctrl-C.
+
+    Like KeyboardInterrupt it is no Exception, so no `except Exception` on the way (an
+    exporter, the audit) can mistake it for a failed target and carry on building.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
 
 
 @dataclass(frozen=True)
@@ -62,7 +90,8 @@ def _sha(data: bytes) -> str:
 
 
 def _tree_hash(folder: Path, digest: Any) -> None:
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    files = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in sorted(files):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
 
@@ -129,66 +158,304 @@ def _up_to_date(dist: Path, manifest: dict[str, Any], target: Target, digest: st
     return bool(recorded) and path.is_file() and _sha(path.read_bytes()) == recorded
 
 
+def _os_error(
+    action: str, path: Path, exc: OSError, project_root: Path | None = None
+) -> BriefwrightError:
+    """An OSError as a message the user can act on (a full disk, a read-only folder, ...)."""
+    shown = path
+    if project_root is not None:
+        with contextlib.suppress(ValueError):
+            shown = path.relative_to(project_root)
+    reason = exc.strerror or str(exc)
+    advice = {
+        errno.ENOSPC: "free some disk space and build again",
+        errno.EDQUOT: "free some disk space and build again",
+        errno.EROFS: "dist/ is on a read-only file system; build into a writable copy",
+        errno.EACCES: "make dist/ writable by this user",
+        errno.EPERM: "make dist/ writable by this user",
+    }.get(exc.errno or 0, "check the folder and build again")
+    return BriefwrightError(f"cannot {action} {shown}: {reason}; {advice}")
+
+
 @contextlib.contextmanager
 def locked(dist: Path, say: Any) -> Iterator[None]:
-    """One build at a time per dist/: a second build waits, and says so."""
-    dist.mkdir(parents=True, exist_ok=True)
-    with open(dist / LOCK, "a+") as handle:
+    """One build at a time per dist/: a second build waits, and says so.
+
+    The lock file lives in dist/, which `clean` (or a person) may delete while a build
+    waits for it. A lock on a deleted file guards nothing, so after taking it we check
+    that the file is still the one at the path, and start again if not.
+    """
+    said = False
+    while True:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say("another build is running on dist/; waiting for it to finish")
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            dist.mkdir(parents=True, exist_ok=True)
+            handle = open(dist / LOCK, "a+")  # noqa: SIM115 - closed below on every path
+        except OSError as exc:
+            raise _os_error("lock", dist / LOCK, exc) from exc
         try:
-            yield
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not said:
+                    say("another build is running on dist/; waiting for it to finish")
+                    said = True
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                same = os.stat(dist / LOCK).st_ino == os.fstat(handle.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:
+                continue  # the finally below closes (and so unlocks) the stale handle
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            return
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
 
 
 def _clean_stale_temporaries(dist: Path) -> None:
-    for path in dist.rglob(f"*{TMP_MARK}*"):
+    """Remove what an interrupted build left behind (staged files, work folders)."""
+    for path in sorted(dist.rglob(f"*{TMP_MARK}*"), key=lambda p: len(p.parts), reverse=True):
         with contextlib.suppress(OSError):
-            path.unlink()
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, then rename over the target."""
+def _stage(path: Path, data: bytes) -> Path:
+    """Write data to a temporary beside `path`, on disk (fsync), ready to be renamed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TMP_MARK}")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        view = memoryview(data)
+        while view:
+            # os.write may write less than asked (a signal, a nearly full disk).
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        os.fchmod(fd, 0o644)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    os.close(fd)
+    return Path(tmp)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The renames are durable only once the folder itself is on disk.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """One file, atomically: staged beside its target, then renamed over it."""
+    tmp = _stage(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _fsync_dir(path.parent)
+
+
+def publish_files(dist: Path, files: dict[str, bytes], root: Path | None = None) -> None:
+    """Write every file, or none: all are staged first, then renamed in order.
+
+    A failure while staging (a full disk, a read-only folder) removes what was staged and
+    leaves dist/ exactly as it was. A rename practically cannot fail once its file is
+    written; if one does, the files already renamed are complete and the manifest (the
+    last file) still describes the old build, so the next build redoes the rest.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for rel, data in files.items():
+            target = dist / rel
+            try:
+                staged.append((_stage(target, data), target))
+            except OSError as exc:
+                raise _os_error("write", target, exc, root) from exc
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise _os_error("publish", target, exc, root) from exc
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    for folder in sorted({target.parent for _, target in staged}):
+        _fsync_dir(folder)
+
+
+# --- signals -----------------------------------------------------------------------------
+
+
+def _main_thread() -> bool:
+    # Signal handlers can be set only from the main thread (serve builds from another).
+    return threading.current_thread() is threading.main_thread()
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise BuildInterrupted(signum)
+
+
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """While building, SIGTERM and SIGHUP raise, unwinding like Ctrl-C does."""
+    if not _main_thread():
+        yield
+        return
+    # A signal ignored on purpose (SIGHUP under nohup) stays ignored.
+    previous = {
+        sig: signal.signal(sig, _raise_interrupted)
+        for sig in STOP_SIGNALS
+        if signal.getsignal(sig) is not signal.SIG_IGN
+    }
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _held(say: Any) -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back while publishing.
+
+    Stopping between two renames would leave a mix of old and new files; the renames take
+    milliseconds, so a signal received here lets them finish and is then only reported.
+    """
+    if not _main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    sigs = [
+        sig for sig in (signal.SIGINT, *STOP_SIGNALS) if signal.getsignal(sig) is not signal.SIG_IGN
+    ]
+    previous = {sig: signal.signal(sig, note) for sig in sigs}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        say(
+            f"received {signal.Signals(received[0]).name} while publishing; finished publishing "
+            "first, so dist/ holds the complete new build"
+        )
+
+
+# Set in a -j worker process while it runs a target.
+_in_target = False
+
+
+def _worker_signal(signum: int, frame: FrameType | None) -> None:
+    if _in_target:
+        raise BuildInterrupted(signum)  # unwind: kill pandoc, remove the work folder
+    os._exit(128 + signum)  # idle: nothing to clean up
+
+
+def _worker_init() -> None:
+    """In a -j worker: stop on SIGTERM/SIGHUP, and die with the build (even a SIGKILLed one)."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _worker_signal)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM us when the parent dies
+
+
+def _produce_in_worker(root: str, target: Target) -> Output:
+    global _in_target
+    _in_target = True
+    try:
+        return _produce(root, target)
+    except BuildInterrupted as exc:
+        # The target has unwound; the build is over, and a worker that went back to wait
+        # for work would outlive it (ProcessPoolExecutor catches everything a task raises).
+        os._exit(128 + exc.signum)
+    finally:
+        _in_target = False
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now, rather than after the targets they are running."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()  # SIGTERM: they unwind, killing pandoc, removing work files
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(timeout=10)
+
+
+def _failed(target: Target, where: str, message: str) -> Problem:
+    return Problem(
+        where,
+        1,
+        1,
+        "export-failed",
+        "error",
+        f"brief '{target.brief}': {target.fmt} export failed: {message}",
+        target.brief,
+    )
 
 
 def _produce(root: str, target: Target) -> Output:
-    """Render one brief and export one format (runs in a worker process when -j > 1)."""
+    """Render one brief and export one format (runs in a worker process when -j > 1).
+
+    Every failure comes back as problems, never as an exception: from a worker process an
+    exception would lose its problems on the way back, and one failed target must not
+    hide the problems of the others.
+    """
     from .audit import audit_intermediate, audit_output
     from .export import EXPORTERS
     from .load import load_project
     from .render import render_brief
 
     start = time.perf_counter()
-    content, _ = load_project(Project.at(root))
-    rendered = render_brief(content, target.brief)
-    problems = list(rendered.problems) + audit_intermediate(rendered)
+    project = Project.at(root)
+
+    def done(
+        problems: list[Problem], data: bytes = b"", extras: dict[str, bytes] | None = None
+    ) -> Output:
+        return Output(target, data, extras or {}, problems, time.perf_counter() - start)
+
+    content, _ = load_project(project)
+    where = content.briefings[target.brief].where.path
+    try:
+        rendered = render_brief(content, target.brief)
+        problems = list(rendered.problems) + audit_intermediate(rendered)
+    except BriefwrightError as exc:
+        return done(exc.problems or [_failed(target, where, str(exc))])
     if has_errors(problems):
-        return Output(target, b"", {}, problems, time.perf_counter() - start)
-    with tempfile.TemporaryDirectory(prefix="briefwright-") as work:
+        return done(problems)
+    # The work folder sits in dist/ (same mark as staged files) so that one left behind by
+    # a killed build is found and removed by the next.
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=project.dist) as work:
         try:
             data = EXPORTERS[target.fmt](rendered, Path(work))
         except BriefwrightError as exc:
-            problems += exc.problems or [Problem(
-                rendered.brief_path, 1, 1, "export-failed", "error",
-                f"brief '{target.brief}': {target.fmt} export failed: {exc}", target.brief)]
-            return Output(target, b"", {}, problems, time.perf_counter() - start)
+            return done(problems + (exc.problems or [_failed(target, where, str(exc))]))
+        except Exception as exc:  # a crash in WeasyPrint is this target's failure, not ours
+            return done([*problems, _failed(target, where, f"{type(exc).__name__}: {exc}")])
     problems += audit_output(rendered, target.fmt, data, rendered.brief_path)
     extras = {
         f"{target.brief}/{target.brief}.md": rendered.markdown.encode("utf-8"),
@@ -196,7 +463,7 @@ def _produce(root: str, target: Target) -> Output:
             json.dumps(rendered.provenance, indent=2, ensure_ascii=False) + "\n"
         ).encode("utf-8"),
     }
-    return Output(target, data, extras, problems, time.perf_counter() - start)
+    return done(problems, data, extras)
 
 
 def _run_targets(root: Path, targets: list[Target], jobs: int, say: Any) -> list[Output]:
@@ -212,10 +479,21 @@ def _run_targets(root: Path, targets: list[Target], jobs: int, say: Any) -> list
         for target in targets:
             report(_produce(str(root), target))
         return outputs
-    with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
-        futures = [pool.submit(_produce, str(root), t) for t in targets]
+    pool = ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_worker_init)
+    try:
+        futures = [pool.submit(_produce_in_worker, str(root), t) for t in targets]
         for future in futures:
             report(future.result())
+    except BrokenProcessPool as exc:
+        _stop_workers(pool)
+        raise BriefwrightError(
+            "a build worker process died (killed, or out of memory); "
+            "nothing was written and dist/ is unchanged"
+        ) from exc
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
     return outputs
 
 
@@ -232,13 +510,18 @@ def _index_html(manifest: dict[str, Any], titles: dict[str, str]) -> bytes:
         )
         extra = " · ".join(
             f'<a href="{escape(path)}">{escape(label)}</a>'
-            for path, label in ((f"{name}/provenance.json", "provenance"),
-                                (f"{name}/{name}.md", "intermediate"))
+            for path, label in (
+                (f"{name}/provenance.json", "provenance"),
+                (f"{name}/{name}.md", "intermediate"),
+            )
             if path in files
         )
         title = escape(titles.get(name, name))
-        rows.append(f"<li><strong>{title}</strong> <code>{escape(name)}</code><br>{links}"
-                    + (f" — {extra}" if extra else "") + "</li>")
+        rows.append(
+            f"<li><strong>{title}</strong> <code>{escape(name)}</code><br>{links}"
+            + (f" — {extra}" if extra else "")
+            + "</li>"
+        )
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -273,32 +556,59 @@ def build(
             + ", ".join(sorted(content.briefings))
         )
     dist = project.dist
-    with locked(dist, say):
-        _clean_stale_temporaries(dist)
-        manifest = _read_manifest(dist)
-        code = _code_hash()
-        digests = {name: input_hash(content, name, code) for name in names}
-        planned = [Target(n, f) for n in names for f in content.briefings[n].formats if f in formats]
-        stale = [t for t in planned if not _up_to_date(dist, manifest, t, digests[t.brief])]
-        if not stale:
-            say(f"up to date ({len(planned)} outputs)")
-            return problems
-        outputs = _run_targets(project.root, stale, jobs, say)
-        for output in outputs:
-            problems += output.problems
-        problems = sort_problems(problems)
-        if has_errors(problems, strict):
-            say("build failed: no output was written; dist/ is unchanged")
-            return problems
+    try:
+        with _stoppable(), locked(dist, say):
+            return _build_locked(project, content, names, formats, jobs, strict, problems, say)
+    except KeyboardInterrupt as exc:
+        name = str(exc) if isinstance(exc, BuildInterrupted) else "SIGINT"
+        say(f"build stopped by {name}: nothing was published; dist/ is unchanged")
+        raise
+
+
+def _build_locked(
+    project: Project,
+    content: Content,
+    names: list[str],
+    formats: Sequence[str],
+    jobs: int,
+    strict: bool,
+    problems: list[Problem],
+    say: Any,
+) -> list[Problem]:
+    """The build once dist/ is ours: plan, make the stale targets, audit, publish."""
+    dist = project.dist
+    _clean_stale_temporaries(dist)
+    manifest = _read_manifest(dist)
+    code = _code_hash()
+    digests = {name: input_hash(content, name, code) for name in names}
+    planned = [Target(n, f) for n in names for f in content.briefings[n].formats if f in formats]
+    stale = [t for t in planned if not _up_to_date(dist, manifest, t, digests[t.brief])]
+    if not stale:
+        say(f"up to date ({len(planned)} outputs)")
+        return problems
+    outputs = _run_targets(project.root, stale, jobs, say)
+    for output in outputs:
+        problems += output.problems
+    problems = sort_problems(problems)
+    if has_errors(problems, strict):
+        say("build failed: no output was written; dist/ is unchanged")
+        return problems
+    with _held(say):
         _publish(project, content, manifest, digests, outputs)
     say(f"built {len(stale)} of {len(planned)} outputs into {project.rel(dist)}/")
     return problems
 
 
-def _publish(project: Project, content: Content, manifest: dict[str, Any],
-             digests: dict[str, str], outputs: list[Output]) -> None:
+def _publish(
+    project: Project,
+    content: Content,
+    manifest: dict[str, Any],
+    digests: dict[str, str],
+    outputs: list[Output],
+) -> None:
     dist = project.dist
     briefs = manifest.setdefault("briefs", {})
+    files: dict[str, bytes] = {}
     for output in outputs:
         entry = briefs.get(output.target.brief)
         if entry is None or entry.get("input") != digests[output.target.brief]:
@@ -306,7 +616,7 @@ def _publish(project: Project, content: Content, manifest: dict[str, Any],
             entry = {"input": digests[output.target.brief], "files": {}}
             briefs[output.target.brief] = entry
         for rel, data in [(output.target.path, output.data), *output.extras.items()]:
-            write_atomic(dist / rel, data)
+            files[rel] = data
             entry["files"][rel] = _sha(data)
     for name in list(briefs):
         if name not in content.briefings:
@@ -314,12 +624,18 @@ def _publish(project: Project, content: Content, manifest: dict[str, Any],
     manifest["briefwright"] = metadata.version("briefwright") if _installed() else "dev"
     titles = {name: content.briefings[name].title for name in briefs}
     index = _index_html(manifest, titles)
-    write_atomic(dist / "index.html", index)
-    ordered = {"briefwright": manifest["briefwright"],
-               "briefs": {k: {"input": v["input"], "files": dict(sorted(v["files"].items()))}
-                          for k, v in sorted(briefs.items())},
-               "index.html": _sha(index)}
-    write_atomic(dist / MANIFEST, (json.dumps(ordered, indent=2) + "\n").encode("utf-8"))
+    files["index.html"] = index
+    ordered = {
+        "briefwright": manifest["briefwright"],
+        "briefs": {
+            k: {"input": v["input"], "files": dict(sorted(v["files"].items()))}
+            for k, v in sorted(briefs.items())
+        },
+        "index.html": _sha(index),
+    }
+    # The manifest goes last: until it is renamed, the previous one describes dist/.
+    files[MANIFEST] = (json.dumps(ordered, indent=2) + "\n").encode("utf-8")
+    publish_files(dist, files, project.root)
 
 
 def _installed() -> bool:
@@ -331,9 +647,10 @@ def _installed() -> bool:
 
 
 def clean(project: Project) -> None:
-    import shutil
-
+    """Remove dist/, waiting for a running build; a build waiting behind us starts afresh."""
     if project.dist.exists():
         with locked(project.dist, print):
-            pass
-        shutil.rmtree(project.dist)
+            try:
+                shutil.rmtree(project.dist)
+            except OSError as exc:
+                raise _os_error("remove", project.dist, exc, project.root) from exc

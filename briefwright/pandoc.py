@@ -46,10 +46,15 @@ def run(
     *,
     stdin: bytes | None = None,
     cwd: Path | None = None,
-    timeout: float = TIMEOUT_SECONDS,
+    timeout: float | None = None,
     what: str = "pandoc",
 ) -> bytes:
-    """Run a command; on failure raise BriefwrightError carrying its stderr."""
+    """Run a command; on failure raise BriefwrightError carrying its stderr.
+
+    The default timeout is read at call time, so configuration (and tests) can change it.
+    """
+    if timeout is None:
+        timeout = TIMEOUT_SECONDS
     env = dict(os.environ)
     # A stray user data dir could change templates or defaults behind our back.
     env.pop("PANDOC_DATA_DIR", None)

@@ -1,20 +1,63 @@
 """DOCX: pandoc with the template's reference.docx (our styles for headings, tables,
 quotes and footnotes). Span ids become bookmarks, which the audit reads back.
 
-pandoc stamps the zip entries and document properties from SOURCE_DATE_EPOCH when it
-is set, so two builds give the same bytes.
+pandoc runs in --sandbox, where it sees neither the clock nor SOURCE_DATE_EPOCH: it dates
+every document 1970-01-01 and every zip entry 1980-01-01, so two builds give the same
+bytes. The document's own dates are then set to the build date (SOURCE_DATE_EPOCH), or
+left out when there is none, rather than claim 1970.
 """
 
 from __future__ import annotations
 
 import base64
+import io
+import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from .. import pandoc
 from ..problems import BriefwrightError
 from ..render import Rendered
 from ..timeline import timeline_png
-from . import write_inputs
+from . import build_date, write_inputs
+
+_CORE = "docProps/core.xml"
+_DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def stamp_dates(data: bytes, when: datetime | None) -> bytes:
+    """The DOCX with its created/modified properties set to `when` (or removed)."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if when else None
+
+    def date(match: re.Match[bytes]) -> bytes:
+        if stamp is None:
+            return b""
+        name = match.group(1)
+        return (
+            b"<dcterms:"
+            + name
+            + b' xsi:type="dcterms:W3CDTF">'
+            + stamp
+            + b"</dcterms:"
+            + name
+            + b">"
+        )
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == _CORE:
+                body = _DATES.sub(date, body)
+            # A fresh ZipInfo with the same name, time and method: nothing new (no extra
+            # fields, no clock) gets into the archive.
+            copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            copy.compress_type = info.compress_type
+            copy.external_attr = info.external_attr
+            copy.create_system = info.create_system
+            dst.writestr(copy, body)
+    return out.getvalue()
 
 
 def _with_png_figure(rendered: Rendered) -> str:
@@ -41,4 +84,4 @@ def export_docx(rendered: Rendered, work: Path) -> bytes:
     )
     if problems:
         raise BriefwrightError(f"pandoc could not make DOCX for '{rendered.brief}'", problems)
-    return data
+    return stamp_dates(data, build_date())

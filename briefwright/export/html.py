@@ -6,6 +6,7 @@ it opens anywhere without fetching anything, and WeasyPrint prints the same docu
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from .. import pandoc
@@ -59,8 +60,11 @@ def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> byte
         "--standalone",
         "--template",
         str(page_template(rendered, work, for_print)),
-        "--metadata",
-        f"pagetitle={rendered.title}",
+        # A variable, escaped here: pandoc reads a --metadata value as YAML, so a brief
+        # titled "true" or "false" would become a boolean and print as "-"; a variable is
+        # taken literally (hence the escaping, which metadata would have done).
+        "--variable",
+        f"pagetitle={html.escape(rendered.title, quote=True)}",
         "--wrap",
         "none",
         "--section-divs",
