@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from briefwright.cli import main  # noqa: E402
+from briefwright.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["-C", str(Path(__file__).resolve().parent), *sys.argv[1:]]))

@@ -14,7 +14,9 @@ from .textmatch import SourceText
 class Content:
     project: Project
     sources: Mapping[str, Source] = field(default_factory=dict)
-    texts: Mapping[str, SourceText] = field(default_factory=dict)  # by source id; absent if unreadable
+    texts: Mapping[str, SourceText] = field(
+        default_factory=dict
+    )  # by source id; absent if unreadable
     claims: Mapping[str, Claim] = field(default_factory=dict)
     quotes: Mapping[str, Quote] = field(default_factory=dict)
     actors: Mapping[str, Actor] = field(default_factory=dict)

@@ -114,8 +114,16 @@ class Source(Record):
     issued: Date | None = None
     url: HttpUrl | None = None
     accessed: Date | None = None
-    kind: Literal["article", "article-newspaper", "article-magazine", "article-journal", "webpage",
-                  "report", "speech", "document"] = "article-newspaper"
+    kind: Literal[
+        "article",
+        "article-newspaper",
+        "article-magazine",
+        "article-journal",
+        "webpage",
+        "report",
+        "speech",
+        "document",
+    ] = "article-newspaper"
     text: ShortText = Field(description="File name of the archived text, beside this YAML.")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     unknown: tuple[Literal["title", "container", "authors", "issued", "url"], ...] = Field(
@@ -123,7 +131,6 @@ class Source(Record):
     )
     note: Text | None = Field(None, description="Editorial note on the archived text.")
     withdrawn: bool = Field(False, description="The source was retracted or corrected away.")
-
 
 
 class Citation(Record):
@@ -152,7 +159,6 @@ class Claim(Record):
     topics: tuple[Id, ...] = ()
 
 
-
 class Quote(Record):
     id: Id
     speaker: ShortText
@@ -165,7 +171,6 @@ class Quote(Record):
     context: Text | None = None
     actors: tuple[Id, ...] = ()
     topics: tuple[Id, ...] = ()
-
 
 
 class Actor(Record):
@@ -231,7 +236,6 @@ class TimelineSection(Section):
     actors: tuple[Id, ...] = ()
 
 
-
 class OptionsSection(Section):
     type: Literal["options"]
     options: tuple[Id, ...] = Field(min_length=1)
@@ -277,4 +281,3 @@ class Briefing(Record):
         None, description="Sources issued before this date are flagged as stale."
     )
     sections: tuple[AnySection, ...] = Field(min_length=1)
-

@@ -38,17 +38,30 @@ def check_briefs(content: Content) -> list[Problem]:
                 continue
             if brief.sources_since and source.issued.last_day() < brief.sources_since.first_day():
                 sl, sc = brief.where.at("sources_since")
-                problems.append(Problem(
-                    brief.where.path, sl, sc, "stale-source", "warning",
-                    f"brief '{name}' relies on source '{source_id}' ({source.issued}), issued "
-                    f"before sources_since {brief.sources_since}", hint="use a newer source, or "
-                    "move sources_since back if the older source is what you mean to cite",
-                ))
+                problems.append(
+                    Problem(
+                        brief.where.path,
+                        sl,
+                        sc,
+                        "stale-source",
+                        "warning",
+                        f"brief '{name}' relies on source '{source_id}' ({source.issued}), issued "
+                        f"before sources_since {brief.sources_since}",
+                        hint="use a newer source, or "
+                        "move sources_since back if the older source is what you mean to cite",
+                    )
+                )
             if source.issued.first_day() > brief.as_of.last_day():
-                problems.append(Problem(
-                    brief.where.path, line, col, "source-after-cutoff", "warning",
-                    f"brief '{name}' relies on source '{source_id}' ({source.issued}), issued "
-                    f"after its as_of date {brief.as_of}",
-                    hint="move as_of forward, or leave the newer source out of this brief",
-                ))
+                problems.append(
+                    Problem(
+                        brief.where.path,
+                        line,
+                        col,
+                        "source-after-cutoff",
+                        "warning",
+                        f"brief '{name}' relies on source '{source_id}' ({source.issued}), issued "
+                        f"after its as_of date {brief.as_of}",
+                        hint="move as_of forward, or leave the newer source out of this brief",
+                    )
+                )
     return problems

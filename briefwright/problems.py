@@ -35,10 +35,7 @@ class Problem:
         msg = self.message + (f" (hint: {self.hint})" if self.hint else "")
         msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         kind = "error" if self.level == "error" else "warning"
-        return (
-            f"::{kind} file={self.path},line={self.line},col={self.col},"
-            f"title={self.code}::{msg}"
-        )
+        return f"::{kind} file={self.path},line={self.line},col={self.col},title={self.code}::{msg}"
 
 
 class BriefwrightError(Exception):
@@ -72,11 +69,11 @@ def format_problems(problems: list[Problem], fmt: str, stage: str = "check") -> 
     errors, warnings = count(problems)
     if fmt == "json":
         rows = [
-            {k: v for k, v in asdict(p).items() if k != "hint"} | {"hint": p.hint}
-            for p in problems
+            {k: v for k, v in asdict(p).items() if k != "hint"} | {"hint": p.hint} for p in problems
         ]
         return json.dumps(
-            {"problems": rows, "errors": errors, "warnings": warnings}, indent=2,
+            {"problems": rows, "errors": errors, "warnings": warnings},
+            indent=2,
             ensure_ascii=False,
         )
     lines = [p.github() if fmt == "github" else p.text() for p in problems]

@@ -136,9 +136,7 @@ class _ContainedLoader(jinja2.FileSystemLoader):
     pull request could otherwise print any file the build machine can read into a brief.
     """
 
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Any]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
@@ -358,10 +356,71 @@ _WORD = re.compile(r"[A-Za-z][\w’'.-]*")
 
 # Words that start sentences but are never names.
 _FUNCTION_WORDS = frozenset(
-    "a an the this that these those it its there their they such both neither either any "
-    "most many some much few all each every no not only although though while when since "
-    "because if as despite without with in on at for from by of to after before during "
-    "unless until whether rather instead even yet so but and or however moreover".split()
+    {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "there",
+        "their",
+        "they",
+        "such",
+        "both",
+        "neither",
+        "either",
+        "any",
+        "most",
+        "many",
+        "some",
+        "much",
+        "few",
+        "all",
+        "each",
+        "every",
+        "no",
+        "not",
+        "only",
+        "although",
+        "though",
+        "while",
+        "when",
+        "since",
+        "because",
+        "if",
+        "as",
+        "despite",
+        "without",
+        "with",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "of",
+        "to",
+        "after",
+        "before",
+        "during",
+        "unless",
+        "until",
+        "whether",
+        "rather",
+        "instead",
+        "even",
+        "yet",
+        "so",
+        "but",
+        "and",
+        "or",
+        "however",
+        "moreover",
+    }
 )
 
 

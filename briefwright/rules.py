@@ -7,38 +7,80 @@ from typing import Literal
 RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
     # Reading files
     "yaml-syntax": ("error", "a content file is not readable YAML (syntax, encoding, empty file)"),
-    "yaml-unsafe": ("error", "a YAML construct content may not use: tags, anchors/aliases, merge keys, several documents"),
+    "yaml-unsafe": (
+        "error",
+        "a YAML construct content may not use: tags, anchors/aliases, merge keys, many documents",
+    ),
     "yaml-duplicate-key": ("error", "a mapping repeats a key (YAML would silently keep the last)"),
-    "invalid-field": ("error", "a value does not fit the content model: wrong type, unknown key, bad id or date"),
+    "invalid-field": (
+        "error",
+        "a value does not fit the content model: wrong type, unknown key, bad id or date",
+    ),
     # Identity and references
     "duplicate-id": ("error", "two items of the same kind share an id"),
     "id-mismatch": ("error", "a file's id differs from its file name (sources, positions)"),
     "unknown-source": ("error", "a citation or quote names a source that does not exist"),
-    "unknown-claim": ("error", "a brief, position, option or basis names a claim that does not exist"),
+    "unknown-claim": (
+        "error",
+        "a brief, position, option or basis names a claim that does not exist",
+    ),
     "unknown-reference": ("error", "a reference to a missing actor, quote, option or template"),
-    "wrong-kind": ("error", "a claim is used where another kind is required (e.g. a fact as a key judgment)"),
+    "wrong-kind": (
+        "error",
+        "a claim is used where another kind is required (e.g. a fact as a key judgment)",
+    ),
     # Citations
     "uncited-claim": ("error", "a fact or assessment has no citation"),
-    "quote-not-found": ("error", "a quote does not appear verbatim in the archived text of its source"),
+    "quote-not-found": (
+        "error",
+        "a quote does not appear verbatim in the archived text of its source",
+    ),
     "bad-locator": ("error", "a 'para' is out of range or the quote is not in that paragraph"),
     "source-text-missing": ("error", "a source's archived text file is missing or unreadable"),
-    "source-text-changed": ("error", "an archived text no longer matches the sha256 recorded for it"),
+    "source-text-changed": (
+        "error",
+        "an archived text no longer matches the sha256 recorded for it",
+    ),
     "withdrawn-source": ("error", "a claim or quote relies only on sources marked withdrawn"),
-    "inferred-date": ("error", "an inferred date (year or publication date) does not match its source's publication date"),
-    "judgment-without-basis": ("error", "a judgment lacks basis claims or confidence, or cites sources itself"),
+    "inferred-date": (
+        "error",
+        "an inferred date (year or publication date) does not match its source's publication date",
+    ),
+    "judgment-without-basis": (
+        "error",
+        "a judgment lacks basis claims or confidence, or cites sources itself",
+    ),
     # Rendering and export (reported by `build`, not `check`)
-    "citation-dropped": ("error", "a claim reached the intermediate or an output without its citation (post-render audit)"),
-    "citation-unresolved": ("error", "pandoc could not resolve a citation to a source in the bibliography"),
-    "template-error": ("error", "a template failed: syntax error, undefined variable or unescaped content"),
+    "citation-dropped": (
+        "error",
+        "a claim reached the intermediate or an output without its citation (post-render audit)",
+    ),
+    "citation-unresolved": (
+        "error",
+        "pandoc could not resolve a citation to a source in the bibliography",
+    ),
+    "template-error": (
+        "error",
+        "a template failed: syntax error, undefined variable or unescaped content",
+    ),
     "export-failed": ("error", "pandoc or WeasyPrint failed to produce an output"),
     "pdf-warning": ("error", "WeasyPrint reported a problem (e.g. a resource it refused to fetch)"),
     "pandoc-warning": ("warning", "pandoc printed a warning while converting"),
     # Warnings
-    "number-not-in-source": ("warning", "a figure in a claim is not in the cited quote or its paragraph"),
+    "number-not-in-source": (
+        "warning",
+        "a figure in a claim is not in the cited quote or its paragraph",
+    ),
     "narrow-basis": ("warning", "a judgment rests on claims from a single source"),
-    "likelihood-not-in-text": ("warning", "a judgment's likelihood term does not appear in its text"),
+    "likelihood-not-in-text": (
+        "warning",
+        "a judgment's likelihood term does not appear in its text",
+    ),
     "unused-source": ("warning", "no claim or quote cites this source"),
-    "missing-metadata": ("warning", "a source lacks title, authors, date or outlet without marking it unknown"),
+    "missing-metadata": (
+        "warning",
+        "a source lacks title, authors, date or outlet without marking it unknown",
+    ),
     "stale-source": ("warning", "a brief relies on a source issued before its 'sources_since'"),
     "source-after-cutoff": ("warning", "a brief relies on a source issued after its 'as_of' date"),
 }

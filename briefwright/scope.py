@@ -93,5 +93,10 @@ def brief_scope(content: Content, brief: Briefing) -> Scope:
     sources = {c.source for cid in claims for c in content.claims[cid].cites}
     sources |= {content.quotes[q].source for q in quotes}
     sources &= set(content.sources)
-    return Scope(frozenset(claims), frozenset(quotes), frozenset(options), frozenset(actors),
-                 frozenset(sources))
+    return Scope(
+        frozenset(claims),
+        frozenset(quotes),
+        frozenset(options),
+        frozenset(actors),
+        frozenset(sources),
+    )

@@ -101,8 +101,11 @@ class Axis:
     def ticks(self) -> list[int]:
         # A piece's last tick would print on top of the next piece's first across a break.
         last = len(self.pieces) - 1
-        return [y for i, (a, b) in enumerate(self.pieces)
-                for y in range(a, b + (1 if i == last else 0), self.step)]
+        return [
+            y
+            for i, (a, b) in enumerate(self.pieces)
+            for y in range(a, b + (1 if i == last else 0), self.step)
+        ]
 
     def breaks(self) -> list[float]:
         """x of the middle of each collapsed stretch."""
@@ -122,8 +125,9 @@ def timeline_svg(events: list[Event], title: str) -> bytes:
     """The figure as standalone SVG bytes (UTF-8, with title and desc for screen readers)."""
     if not events:
         raise ValueError("a timeline needs at least one event")
-    spans = [(_frac_year(e.date.first_day()), _frac_year(e.date.last_day(), end=True))
-             for e in events]
+    spans = [
+        (_frac_year(e.date.first_day()), _frac_year(e.date.last_day(), end=True)) for e in events
+    ]
     axis = Axis.fit(spans, MARGIN, WIDTH - 2 * MARGIN)
     x_of = axis.x
 

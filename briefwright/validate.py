@@ -30,20 +30,44 @@ class _Refs:
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
 
-    def report(self, item: Record, keys: tuple[str | int, ...], code: str, message: str,
-               item_id: str | None, hint: str | None = None) -> None:
+    def report(
+        self,
+        item: Record,
+        keys: tuple[str | int, ...],
+        code: str,
+        message: str,
+        item_id: str | None,
+        hint: str | None = None,
+    ) -> None:
         line, col = item.where.at(*keys)
-        self.problems.append(Problem(item.where.path, line, col, code, level_of(code), message,
-                                     id=item_id, hint=hint))
+        self.problems.append(
+            Problem(
+                item.where.path, line, col, code, level_of(code), message, id=item_id, hint=hint
+            )
+        )
 
-    def check(self, item: Record, field: str, ids: Iterable[str], table: Mapping[str, object],
-              code: str, subject: str, what: str, item_id: str | None) -> None:
+    def check(
+        self,
+        item: Record,
+        field: str,
+        ids: Iterable[str],
+        table: Mapping[str, object],
+        code: str,
+        subject: str,
+        what: str,
+        item_id: str | None,
+    ) -> None:
         for index, ref in enumerate(ids):
             if ref not in table:
-                self.report(item, (field, index), code,
-                            f"{subject} names {what} '{ref}', which does not exist"
-                            + did_you_mean(ref, table), item_id,
-                            hint=f"add {what} '{ref}' or correct the id")
+                self.report(
+                    item,
+                    (field, index),
+                    code,
+                    f"{subject} names {what} '{ref}', which does not exist"
+                    + did_you_mean(ref, table),
+                    item_id,
+                    hint=f"add {what} '{ref}' or correct the id",
+                )
 
 
 def check_references(content: Content) -> list[Problem]:
@@ -54,53 +78,95 @@ def check_references(content: Content) -> list[Problem]:
     for claim in claims.values():
         subject = f"claim '{claim.id}'"
         refs.check(claim, "basis", claim.basis, claims, "unknown-claim", subject, "claim", claim.id)
-        refs.check(claim, "actors", claim.actors, actors, "unknown-reference", subject, "actor", claim.id)
+        refs.check(
+            claim, "actors", claim.actors, actors, "unknown-reference", subject, "actor", claim.id
+        )
         if claim.kind != "judgment":
             for field in ("basis", "confidence", "likelihood"):
                 if getattr(claim, field):
-                    refs.report(claim, (field,), "wrong-kind",
-                                f"{subject} is a {claim.kind}; only a judgment takes '{field}'",
-                                claim.id, hint="make it 'kind: judgment' or remove the key")
+                    refs.report(
+                        claim,
+                        (field,),
+                        "wrong-kind",
+                        f"{subject} is a {claim.kind}; only a judgment takes '{field}'",
+                        claim.id,
+                        hint="make it 'kind: judgment' or remove the key",
+                    )
         for index, cite in enumerate(claim.cites):
             if cite.source not in content.sources:
-                refs.report(claim, ("cites", index, "source"), "unknown-source",
-                            f"{subject} cites source '{cite.source}', which does not exist"
-                            + did_you_mean(cite.source, content.sources), claim.id,
-                            hint="add the source under content/sources/ or correct the id")
+                refs.report(
+                    claim,
+                    ("cites", index, "source"),
+                    "unknown-source",
+                    f"{subject} cites source '{cite.source}', which does not exist"
+                    + did_you_mean(cite.source, content.sources),
+                    claim.id,
+                    hint="add the source under content/sources/ or correct the id",
+                )
 
     for quote in content.quotes.values():
         subject = f"quote '{quote.id}'"
-        refs.check(quote, "actors", quote.actors, actors, "unknown-reference", subject, "actor", quote.id)
+        refs.check(
+            quote, "actors", quote.actors, actors, "unknown-reference", subject, "actor", quote.id
+        )
         if quote.source not in content.sources:
-            refs.report(quote, ("source",), "unknown-source",
-                        f"{subject} names source '{quote.source}', which does not exist"
-                        + did_you_mean(quote.source, content.sources), quote.id,
-                        hint="add the source under content/sources/ or correct the id")
+            refs.report(
+                quote,
+                ("source",),
+                "unknown-source",
+                f"{subject} names source '{quote.source}', which does not exist"
+                + did_you_mean(quote.source, content.sources),
+                quote.id,
+                hint="add the source under content/sources/ or correct the id",
+            )
 
     for actor_id, position in content.positions.items():
         if actor_id not in actors:
-            refs.report(position, ("actor",), "unknown-reference",
-                        f"position of actor '{actor_id}', which does not exist"
-                        + did_you_mean(actor_id, actors), None,
-                        hint="add the actor to content/actors.yaml")
+            refs.report(
+                position,
+                ("actor",),
+                "unknown-reference",
+                f"position of actor '{actor_id}', which does not exist"
+                + did_you_mean(actor_id, actors),
+                None,
+                hint="add the actor to content/actors.yaml",
+            )
         for index, point in enumerate(position.points):
             for j, ref in enumerate(point.claims):
                 if ref not in claims:
-                    refs.report(position, ("points", index, "claims", j), "unknown-claim",
-                                f"position of '{actor_id}', point '{point.label}', names claim "
-                                f"'{ref}', which does not exist" + did_you_mean(ref, claims),
-                                None, hint="add the claim or correct the id")
+                    refs.report(
+                        position,
+                        ("points", index, "claims", j),
+                        "unknown-claim",
+                        f"position of '{actor_id}', point '{point.label}', names claim "
+                        f"'{ref}', which does not exist" + did_you_mean(ref, claims),
+                        None,
+                        hint="add the claim or correct the id",
+                    )
 
     for option in content.options.values():
         subject = f"option '{option.id}'"
         if option.actor not in actors:
-            refs.report(option, ("actor",), "unknown-reference",
-                        f"{subject} is for actor '{option.actor}', which does not exist"
-                        + did_you_mean(option.actor, actors), option.id,
-                        hint="add the actor to content/actors.yaml")
+            refs.report(
+                option,
+                ("actor",),
+                "unknown-reference",
+                f"{subject} is for actor '{option.actor}', which does not exist"
+                + did_you_mean(option.actor, actors),
+                option.id,
+                hint="add the actor to content/actors.yaml",
+            )
         for field in ("claims", "pros", "cons", "risks"):
-            refs.check(option, field, getattr(option, field), claims, "unknown-claim", subject,
-                       "claim", option.id)
+            refs.check(
+                option,
+                field,
+                getattr(option, field),
+                claims,
+                "unknown-claim",
+                subject,
+                "claim",
+                option.id,
+            )
 
     for name, brief in content.briefings.items():
         _check_brief(content, name, brief, refs)
@@ -110,48 +176,82 @@ def check_references(content: Content) -> list[Problem]:
 def _check_brief(content: Content, name: str, brief, refs: _Refs) -> None:  # type: ignore[no-untyped-def]
     subject = f"brief '{name}'"
     if not (content.project.template(brief.template) / "brief.md.j2").is_file():
-        refs.report(brief, ("template",), "unknown-reference",
-                    f"{subject} uses template '{brief.template}', which does not exist", None,
-                    hint="templates live in templates/<name>/brief.md.j2")
+        refs.report(
+            brief,
+            ("template",),
+            "unknown-reference",
+            f"{subject} uses template '{brief.template}', which does not exist",
+            None,
+            hint="templates live in templates/<name>/brief.md.j2",
+        )
     for index, section in enumerate(brief.sections):
         at = ("sections", index)
 
-        def check(field: str, ids: Iterable[str], table: Mapping[str, object], code: str,
-                  what: str, at: tuple[str | int, ...] = at) -> None:
+        def check(
+            field: str,
+            ids: Iterable[str],
+            table: Mapping[str, object],
+            code: str,
+            what: str,
+            at: tuple[str | int, ...] = at,
+        ) -> None:
             for j, ref in enumerate(ids):
                 if ref not in table:
-                    refs.report(brief, (*at, field, j), code,
-                                f"{subject} names {what} '{ref}', which does not exist"
-                                + did_you_mean(ref, table), None,
-                                hint=f"add {what} '{ref}' or correct the id")
+                    refs.report(
+                        brief,
+                        (*at, field, j),
+                        code,
+                        f"{subject} names {what} '{ref}', which does not exist"
+                        + did_you_mean(ref, table),
+                        None,
+                        hint=f"add {what} '{ref}' or correct the id",
+                    )
 
         if isinstance(section, JudgmentsSection):
             check("judgments", section.judgments, content.claims, "unknown-claim", "claim")
             for j, ref in enumerate(section.judgments):
                 claim = content.claims.get(ref)
                 if claim is not None and claim.kind != "judgment":
-                    refs.report(brief, (*at, "judgments", j), "wrong-kind",
-                                f"{subject} lists '{ref}' as a key judgment, but it is a "
-                                f"{claim.kind}", None,
-                                hint="key judgments are claims of 'kind: judgment'")
+                    refs.report(
+                        brief,
+                        (*at, "judgments", j),
+                        "wrong-kind",
+                        f"{subject} lists '{ref}' as a key judgment, but it is a {claim.kind}",
+                        None,
+                        hint="key judgments are claims of 'kind: judgment'",
+                    )
         elif isinstance(section, ClaimsSection):
             check("claims", section.claims, content.claims, "unknown-claim", "claim")
         elif isinstance(section, PositionsSection):
             check("actors", section.actors, content.actors, "unknown-reference", "actor")
-            labels = {p.label for a in section.actors if a in content.positions
-                      for p in content.positions[a].points}
+            labels = {
+                p.label
+                for a in section.actors
+                if a in content.positions
+                for p in content.positions[a].points
+            }
             for j, label in enumerate(section.points):
                 if label not in labels:
-                    refs.report(brief, (*at, "points", j), "unknown-reference",
-                                f"{subject} shows position point '{label}', which none of "
-                                f"{', '.join(section.actors)} has" + did_you_mean(label, labels),
-                                None, hint="use a 'label' from content/positions/<actor>.yaml")
+                    refs.report(
+                        brief,
+                        (*at, "points", j),
+                        "unknown-reference",
+                        f"{subject} shows position point '{label}', which none of "
+                        f"{', '.join(section.actors)} has" + did_you_mean(label, labels),
+                        None,
+                        hint="use a 'label' from content/positions/<actor>.yaml",
+                    )
             for j, ref in enumerate(section.actors):
                 if ref in content.actors and ref not in content.positions:
-                    refs.report(brief, (*at, "actors", j), "unknown-reference",
-                                f"{subject} shows the position of '{ref}', but there is no "
-                                f"content/positions/{ref}.yaml", None,
-                                hint="write the position or remove the actor from the section")
+                    refs.report(
+                        brief,
+                        (*at, "actors", j),
+                        "unknown-reference",
+                        f"{subject} shows the position of '{ref}', but there is no "
+                        f"content/positions/{ref}.yaml",
+                        None,
+                        hint="write the position or remove the actor from the section",
+                    )
         elif isinstance(section, TimelineSection):
             check("actors", section.actors, content.actors, "unknown-reference", "actor")
         elif isinstance(section, OptionsSection):

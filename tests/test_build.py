@@ -18,10 +18,15 @@ from briefwright.config import Project
 pytestmark = pytest.mark.slow
 
 
-def run_build(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_build(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "briefwright.cli", "-C", str(root), *args],
-        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
         env={**os.environ, **(env or {})},
     )
 
@@ -29,7 +34,8 @@ def run_build(root: Path, *args: str, env: dict[str, str] | None = None) -> subp
 def snapshot(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".lock"
     }
 
 
@@ -75,8 +81,14 @@ def test_noop_build_starts_nothing(built: Path) -> None:
         "from briefwright.cli import main; sys.exit(main())"
     )
     before = snapshot(built / "dist")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            timeout=120, cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": "1600000000"})
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1600000000"},
+    )
     assert result.returncode == 0, result.stderr
     assert "up to date (3 outputs)" in result.stderr
     assert snapshot(built / "dist") == before
@@ -107,8 +119,11 @@ def test_one_claim_change_rebuilds_only_briefs_using_it(built: Path, tmp_path: P
     env = {"SOURCE_DATE_EPOCH": "1600000000"}
     assert run_build(root, "html", env=env).returncode == 0
     claims = root / "content" / "claims" / "main.yaml"
-    claims.write_text(claims.read_text().replace("The talks lasted 21 months.",
-                                                 "The talks went on for 21 months."))
+    claims.write_text(
+        claims.read_text().replace(
+            "The talks lasted 21 months.", "The talks went on for 21 months."
+        )
+    )
     result = run_build(root, "html", env=env)
     assert result.returncode == 0, result.stderr
     assert "brief/brief.html: built" in result.stderr
@@ -121,7 +136,12 @@ def test_parallel_and_repeat_builds_are_byte_identical(tmp_path: Path) -> None:
     one = build_project(tmp_path / "one")
     two = build_project(tmp_path / "two")
     assert run_build(one, "build", "-j", "1", env=env).returncode == 0
-    assert run_build(two, "build", "-j", "2", env={**env, "TZ": "America/New_York", "LC_ALL": "C"}).returncode == 0
+    assert (
+        run_build(
+            two, "build", "-j", "2", env={**env, "TZ": "America/New_York", "LC_ALL": "C"}
+        ).returncode
+        == 0
+    )
     assert snapshot(one / "dist") == snapshot(two / "dist")
     for path in (one / "dist").rglob("*"):
         if path.is_file():

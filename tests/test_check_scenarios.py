@@ -19,10 +19,17 @@ from briefwright.pipeline import check
 from briefwright.rules import RULES
 
 # Rules of the render stage are proved by the rendering and audit tests.
-RENDER_ONLY = {"citation-dropped", "citation-unresolved", "template-error", "export-failed",
-               "pdf-warning", "pandoc-warning"}
+RENDER_ONLY = {
+    "citation-dropped",
+    "citation-unresolved",
+    "template-error",
+    "export-failed",
+    "pdf-warning",
+    "pandoc-warning",
+}
 SCENARIOS = sorted(
-    p.name for p in PROJECTS.iterdir()
+    p.name
+    for p in PROJECTS.iterdir()
     if p.is_dir() and p.name != "minimal" and not p.name.startswith("render-")
 )
 

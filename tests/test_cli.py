@@ -17,7 +17,10 @@ from briefwright.rules import RULES
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "briefwright.cli", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -46,8 +49,12 @@ def test_json_format(make_project, capsys) -> None:
     assert data["errors"] == 2 and data["warnings"] == 0
     first = data["problems"][0]
     assert {k: first[k] for k in ("code", "level", "path", "line", "col", "id")} == {
-        "code": "bad-locator", "level": "error", "path": "content/claims/extra.yaml",
-        "line": 4, "col": 63, "id": "wrong-para",
+        "code": "bad-locator",
+        "level": "error",
+        "path": "content/claims/extra.yaml",
+        "line": 4,
+        "col": 63,
+        "id": "wrong-para",
     }
     assert first["message"] == "claim 'wrong-para': the quote is in ¶ 3 of 'alpha-2020', not ¶ 2"
 
@@ -95,8 +102,11 @@ def test_rules_lists_every_code() -> None:
 
 def test_build_py_check_on_the_shipped_content_is_strictly_clean() -> None:
     result = subprocess.run(
-        [sys.executable, "build.py", "check", "--strict"], cwd=ROOT, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "build.py", "check", "--strict"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().endswith("check passed: no problems")
@@ -107,6 +117,7 @@ def test_console_script_is_installed(command: str) -> None:
     script = Path(sys.executable).with_name("briefwright")
     if not script.exists():
         pytest.skip("console script not installed in this environment")
-    result = subprocess.run([str(script), "-C", str(ROOT), command], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [str(script), "-C", str(ROOT), command], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr

@@ -25,7 +25,7 @@ def test_paragraphs_are_non_empty_lines() -> None:
     ("quote", "para"),
     [
         ("ten Russian and Chinese warships", 2),
-        ("Tokyo's response was \"muted\" - some say too muted.", 3),  # straight quotes, spaced dash
+        ('Tokyo\'s response was "muted" - some say too muted.', 3),  # straight quotes, spaced dash
         ("Tokyo’s   response\nwas", 3),  # white space
         ("appeared in the Intersection Project", 4),  # link residue reads as its text
         ("and the future of relations", 4),  # across a paragraph break

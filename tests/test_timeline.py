@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from briefwright.dates import parse_date
 from briefwright.timeline import BREAK_WIDTH, Axis, Event, timeline_svg
 
@@ -29,10 +31,13 @@ def test_dense_events_keep_one_linear_axis() -> None:
 def test_tick_labels_do_not_collide_across_a_break() -> None:
     axis = Axis.fit([(1904.0, 1906.0), (2019.0, 2021.0)], 40, 600)
     xs = [axis.x(t) for t in axis.ticks()]
-    assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) > 25
+    assert min(b - a for a, b in itertools.pairwise(xs)) > 25
 
 
 def test_svg_draws_the_break() -> None:
-    events = [Event(1, parse_date("1904/1905"), "War."), Event(2, parse_date("2021-10-19"), "Ships.")]
+    events = [
+        Event(1, parse_date("1904/1905"), "War."),
+        Event(2, parse_date("2021-10-19"), "Ships."),
+    ]
     svg = timeline_svg(events, "T").decode()
     assert svg.count("l4 -10") == 2  # the two strokes of one break mark
