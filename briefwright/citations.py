@@ -79,12 +79,6 @@ class _Figures:
 
         self.of_para = of_para
 
-    def supported(self, cite: Citation, match: Match) -> set[Decimal]:
-        found = set(figures(cite.quote))
-        for para in range(match.para, match.end_para + 1):
-            found |= self.of_para(cite.source, para)
-        return found
-
 
 def _inferred_year(content: Content, item: Claim | Quote, sources: list[str]) -> Iterator[Problem]:
     if item.date_inferred is None:
@@ -120,6 +114,29 @@ def _inferred_year(content: Content, item: Claim | Quote, sources: list[str]) ->
                        hint=f"use {shown}, or remove 'date_inferred' if the source states the year")
 
 
+def _unsupported(
+    claim: Claim, matched: list[tuple[Citation, Match]], figs: _Figures
+) -> set[Decimal]:
+    """Figures of the claim found neither in its quotes nor in their paragraphs.
+
+    Cheapest first: most claims have no figure, or only figures their quote gives, so the
+    paragraphs are read only for what is still missing.
+    """
+    missing = figures(claim.text)
+    if missing and claim.date_inferred and claim.date is not None:
+        missing -= {Decimal(y) for y in claim.date.years()}
+    for cite, _ in matched:
+        if not missing:
+            return missing
+        missing -= figures(cite.quote)
+    for cite, match in matched:
+        for para in range(match.para, match.end_para + 1):
+            if not missing:
+                return missing
+            missing -= figs.of_para(cite.source, para)
+    return missing
+
+
 def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Problem]:
     subject = f"claim '{claim.id}'"
     if claim.kind == "judgment":
@@ -130,7 +147,7 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
                        f"{subject} ({claim.kind}) cites no source", claim.id,
                        hint="add 'cites: [{source: ..., quote: ...}]' with the passage that supports it")
         return
-    supported: set[Decimal] = set()
+    matched: list[tuple[Citation, Match]] = []
     checked_all = True
     for index, cite in enumerate(claim.cites):
         text = content.texts.get(cite.source)
@@ -143,12 +160,10 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
         if match is None:
             checked_all = False
         else:
-            supported |= figs.supported(cite, match)
+            matched.append((cite, match))
     sources = [c.source for c in claim.cites]
-    if claim.date_inferred and claim.date is not None:
-        supported |= {Decimal(y) for y in claim.date.years()}
     if checked_all:
-        missing = sorted(figures(claim.text) - supported)
+        missing = sorted(_unsupported(claim, matched, figs))
         if missing:
             shown = ", ".join(show(m) for m in missing)
             verb = "is" if len(missing) == 1 else "are"

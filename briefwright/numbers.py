@@ -8,7 +8,7 @@ cites. "twenty-one" and "21" are the same figure; "1950s" contains 1950; "20th" 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 UNITS = {
     "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -31,9 +31,11 @@ ORDINALS = {
 _COMPOUND_ONLY = {"one": 1}
 _WORDS = {**UNITS, **TENS, **SCALES, **_COMPOUND_ONLY}
 
+# Words first: at any position only one alternative can match, and the regex engine
+# tries the commoner one first.
 _TOKEN = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"|(?P<word>[A-Za-z]+(?:-[A-Za-z]+)*)"
+    r"(?P<word>[A-Za-z]+(?:-[A-Za-z]+)*)"
+    r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 )
 
 
@@ -58,37 +60,40 @@ def _words_value(words: list[str]) -> int | None:
 
 def figures(text: str) -> set[Decimal]:
     """Every figure in the text, as a value."""
+    # One pass over the words, in order: a run of number words ("two hundred and five")
+    # is read as one value when a word that is not a figure ends it. "and" never ends or
+    # starts a run, so it is skipped. The loop is inlined: it reads every word of every
+    # cited paragraph.
     found: set[Decimal] = set()
     run: list[str] = []
-
-    def flush() -> None:
-        if run and not (len(run) == 1 and run[0] in _COMPOUND_ONLY):
-            value = _words_value(run)
-            if value is not None:
-                found.add(Decimal(value))
-        run.clear()
-
-    for match in _TOKEN.finditer(text):
-        if match.group("num"):
-            flush()
-            try:
-                found.add(Decimal(match.group("num").replace(",", "")))
-            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-                pass
+    for word, num in _TOKEN.findall(text):
+        if num:
+            if run:
+                _flush(run, found)
+            found.add(Decimal(num.replace(",", "")))
             continue
-        word = match.group("word").lower()
-        parts = word.split("-")
-        if word in ORDINALS:
-            flush()
+        word = word.lower()
+        if word in _WORDS:
+            run.append(word)
+        elif word in ORDINALS:
+            if run:
+                _flush(run, found)
             found.add(Decimal(ORDINALS[word]))
-        elif all(p in _WORDS for p in parts):
-            run.extend(parts)
-        elif word == "and" and run:
-            continue  # "two hundred and five"
-        else:
-            flush()
-    flush()
+        elif "-" in word and all(p in _WORDS for p in word.split("-")):
+            run.extend(word.split("-"))
+        elif run and word != "and":
+            _flush(run, found)
+    if run:
+        _flush(run, found)
     return found
+
+
+def _flush(run: list[str], found: set[Decimal]) -> None:
+    if not (len(run) == 1 and run[0] in _COMPOUND_ONLY):
+        value = _words_value(run)
+        if value is not None:
+            found.add(Decimal(value))
+    run.clear()
 
 
 def show(value: Decimal) -> str:

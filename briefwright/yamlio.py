@@ -6,10 +6,16 @@ We build values straight from the parser's events instead of using a constructor
 - tags, anchors/aliases, duplicate keys, several documents and a non-mapping/list top
   level are located errors, never silently accepted;
 - each value's (line, column), 1-based, is recorded under its path in the document.
+
+Events come from libyaml (PyYAML's C parser) when it reads the text exactly as PyYAML's
+pure-Python parser does, which is about twenty times faster; every other text (one with
+tabs, unusual line breaks, tags, anchors, errors, ...) is parsed again by the pure-Python
+parser, so values, locations and messages never depend on which parser ran.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +29,22 @@ Path_ = tuple[str | int, ...]
 MAX_BYTES = 5_000_000  # a content file larger than this is a mistake, not content
 MAX_DEPTH = 50
 NULLS = {"", "~", "null", "Null", "NULL"}
+
+_C_LOADER = getattr(yaml, "CSafeLoader", None)
+# Where libyaml and PyYAML disagree (found by fuzzing one against the other): tabs, the
+# line breaks NEL/LS/PS and a mid-file BOM (other columns), directives ('%YAML 1.1#'),
+# and a comment glued to a block scalar header ('>-#'). Such a text goes straight to the
+# pure-Python parser.
+_PYTHON_ONLY_CHARS = re.compile("[\t\x85\u2028\u2029\ufeff]")
+_GLUED_COMMENT = re.compile("[|>][-+0-9]{0,2}#")
+
+
+def _python_only(text: str) -> bool:
+    return bool(
+        _PYTHON_ONLY_CHARS.search(text)
+        or text.startswith("%") or "\n%" in text or "\r%" in text
+        or ("#" in text and _GLUED_COMMENT.search(text))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +78,26 @@ def _pos(event: events.Event) -> tuple[int, int]:
     return (event.start_mark.line + 1, event.start_mark.column + 1)
 
 
+class _Disagree(Exception):
+    """libyaml read this text differently from PyYAML: parse it again with PyYAML."""
+
+
+_Scalar, _Alias = events.ScalarEvent, events.AliasEvent
+_SeqStart, _SeqEnd = events.SequenceStartEvent, events.SequenceEndEvent
+_MapStart, _MapEnd = events.MappingStartEvent, events.MappingEndEvent
+
+
 class _Builder:
-    def __init__(self, stream: list[events.Event]) -> None:
+    def __init__(self, stream: list[events.Event], fast: bool = False,
+                 flow_text: str | None = None) -> None:
         self.events = stream
+        self.fast = fast  # libyaml's events: where they may differ, raise _Disagree
         self.i = 0
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.key_positions: dict[Path_, tuple[int, int]] = {}
+        # Set for libyaml's events of a text with a '?': PyYAML ends a plain scalar at a
+        # '?' inside [...] or {...}, libyaml does not, so such a collection is re-parsed.
+        self.flow_text = flow_text
 
     def next(self) -> events.Event:
         event = self.events[self.i]
@@ -69,10 +105,14 @@ class _Builder:
         return event
 
     def value(self, path: Path_) -> Any:
-        event = self.next()
+        # The hot loop of loading: event classes are compared by identity (PyYAML's
+        # event classes have no subclasses) and positions are built inline.
+        event = self.events[self.i]
+        self.i += 1
         if len(path) > MAX_DEPTH:
             raise _Reject(event.start_mark, "yaml-unsafe", f"nesting deeper than {MAX_DEPTH} levels")
-        if isinstance(event, events.AliasEvent):
+        kind = type(event)
+        if kind is _Alias:
             raise _Reject(
                 event.start_mark, "yaml-unsafe", f"alias '*{event.anchor}' is not allowed",
                 "write the value out in full; anchors and aliases are not accepted in content",
@@ -90,44 +130,97 @@ class _Builder:
                 event.start_mark, "yaml-unsafe", f"tag '{tag}' is not allowed",
                 "remove the tag; briefwright reads every value as plain text, list or mapping",
             )
-        self.positions[path] = _pos(event)
-        if isinstance(event, events.ScalarEvent):
-            plain = event.style is None
-            if plain and event.value in NULLS:
+        mark = event.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        if kind is _Scalar:
+            # A plain scalar's style is None from PyYAML and '' from libyaml.
+            if not event.style and event.value in NULLS:
+                if self.fast and not event.value:
+                    raise _Disagree  # libyaml places an empty value elsewhere
                 return None
             return event.value
-        if isinstance(event, events.SequenceStartEvent):
-            items = []
-            while not isinstance(self.events[self.i], events.SequenceEndEvent):
-                items.append(self.value((*path, len(items))))
-            self.next()
+        if kind is _SeqStart:
+            items: list[Any] = []
+            stream = self.events
+            positions = self.positions
+            inline = len(path) < MAX_DEPTH
+            while True:
+                item = stream[self.i]
+                if type(item) is _SeqEnd:
+                    break
+                if (inline and type(item) is _Scalar and item.anchor is None
+                        and item.tag is None and item.value not in NULLS):
+                    self.i += 1
+                    mark = item.start_mark
+                    positions[(*path, len(items))] = (mark.line + 1, mark.column + 1)
+                    items.append(item.value)
+                else:
+                    items.append(self.value((*path, len(items))))
+            self.i += 1
+            if self.flow_text is not None and event.flow_style:
+                self._check_flow(event)
             return items
-        if isinstance(event, events.MappingStartEvent):
-            mapping: dict[str, Any] = {}
-            while not isinstance(self.events[self.i], events.MappingEndEvent):
-                key_event = self.events[self.i]
-                if not isinstance(key_event, events.ScalarEvent):
-                    raise _Reject(key_event.start_mark, "yaml-syntax", "a key must be plain text")
-                self.next()
-                key = key_event.value
-                if key_event.tag not in (None, "!"):
-                    raise _Reject(key_event.start_mark, "yaml-unsafe", f"tag '{key_event.tag}' is not allowed")
-                if key_event.anchor is not None:
-                    raise _Reject(key_event.start_mark, "yaml-unsafe", f"anchor '&{key_event.anchor}' is not allowed")
-                if key == "<<" and key_event.style is None:
-                    raise _Reject(key_event.start_mark, "yaml-unsafe", "merge keys ('<<') are not allowed")
-                if key in mapping:
-                    first = self.key_positions[(*path, key)]
-                    raise _Reject(
-                        key_event.start_mark, "yaml-duplicate-key",
-                        f"duplicate key '{key}' (first at line {first[0]}, column {first[1]})",
-                        "keep one of the two; YAML would silently drop the first",
-                    )
-                self.key_positions[(*path, key)] = _pos(key_event)
-                mapping[key] = self.value((*path, key))
-            self.next()
-            return mapping
+        if kind is _MapStart:
+            return self._mapping(event, path)
         raise _Reject(event.start_mark, "yaml-syntax", f"unexpected {type(event).__name__}")
+
+    def _mapping(self, event: events.Event, path: Path_) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        stream = self.events
+        key_positions = self.key_positions
+        while True:
+            key_event = stream[self.i]
+            key_kind = type(key_event)
+            if key_kind is _MapEnd:
+                break
+            if key_kind is not _Scalar:
+                raise _Reject(key_event.start_mark, "yaml-syntax", "a key must be plain text")
+            self.i += 1
+            key = key_event.value
+            if not (key_event.tag is None and key_event.anchor is None and key and key != "<<"):
+                self._check_key(key_event)
+            key_path = (*path, key)
+            if key in mapping:
+                first = key_positions[key_path]
+                raise _Reject(
+                    key_event.start_mark, "yaml-duplicate-key",
+                    f"duplicate key '{key}' (first at line {first[0]}, column {first[1]})",
+                    "keep one of the two; YAML would silently drop the first",
+                )
+            mark = key_event.start_mark
+            key_positions[key_path] = (mark.line + 1, mark.column + 1)
+            item = stream[self.i]
+            # Most values are scalars without anchor or tag: read them here, not in value().
+            if (type(item) is _Scalar and item.anchor is None and item.tag is None
+                    and item.value not in NULLS and len(key_path) <= MAX_DEPTH):
+                self.i += 1
+                mark = item.start_mark
+                self.positions[key_path] = (mark.line + 1, mark.column + 1)
+                mapping[key] = item.value
+            else:
+                mapping[key] = self.value(key_path)
+        self.i += 1
+        if self.flow_text is not None and event.flow_style:
+            self._check_flow(event)
+        return mapping
+
+    def _check_key(self, key_event: events.ScalarEvent) -> None:
+        key = key_event.value
+        if self.fast and not key:
+            raise _Disagree
+        if key_event.tag not in (None, "!"):
+            raise _Reject(key_event.start_mark, "yaml-unsafe",
+                          f"tag '{key_event.tag}' is not allowed")
+        if key_event.anchor is not None:
+            raise _Reject(key_event.start_mark, "yaml-unsafe",
+                          f"anchor '&{key_event.anchor}' is not allowed")
+        if key == "<<" and not key_event.style:
+            raise _Reject(key_event.start_mark, "yaml-unsafe", "merge keys ('<<') are not allowed")
+
+    def _check_flow(self, start: events.Event) -> None:
+        end = self.events[self.i - 1].end_mark.index
+        if "?" in self.flow_text[start.start_mark.index:end]:  # type: ignore[index]
+            raise _Disagree
 
 
 def _decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
@@ -153,8 +246,32 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
 
 def parse(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text into a located Document, or return the problem that prevents it."""
+    if _C_LOADER is not None and not _python_only(text):
+        try:
+            return _parse_fast(text, rel)
+        except (yaml.YAMLError, _Reject, _Disagree):
+            pass  # PyYAML's pure-Python parser has the last word, and words the problem
+    return _parse(text, rel, yaml.SafeLoader)
+
+
+def _parse_fast(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
+    """libyaml's reading of a text without problems; anything else raises."""
+    stream = list(yaml.parse(text, Loader=_C_LOADER))
+    # Empty files and several documents are reported from PyYAML's events.
+    if (len(stream) < 4 or type(stream[1]) is not events.DocumentStartEvent
+            or type(stream[-2]) is not events.DocumentEndEvent
+            or type(stream[2]) is events.DocumentEndEvent):
+        raise _Disagree
+    builder = _Builder(stream[2:-2], True, text if "?" in text else None)
+    value = builder.value(())
+    if builder.i != len(stream) - 4:
+        raise _Disagree  # more than one document
+    return Document(rel, value, builder.positions, builder.key_positions), []
+
+
+def _parse(text: str, rel: str, loader: Any) -> tuple[Document | None, list[Problem]]:
     try:
-        stream = list(yaml.parse(text, Loader=yaml.SafeLoader))
+        stream = list(yaml.parse(text, Loader=loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -1,0 +1,697 @@
+#!/usr/bin/env python3
+"""Where the time goes, beside the floor: `.venv/bin/python bench/run.py [--quick] [--repeat N]`.
+
+Prints a table of medians over several runs, each measured in a fresh process (so imports
+and caches are what a user's run sees, and peak memory is that process's maxrss):
+
+- check at scale: `check` on synthetic corpora (bench/synth.py) of 1 000 claims/50
+  sources and 10 000 claims/500 sources, beside the floor of parsing the same YAML files
+  with PyYAML's C loader; the ratio and the growth from 1k to 10k;
+- cold build of each shipped brief in all formats (in a temporary copy of content/,
+  briefings/ and templates/), beside the floor: the exact pandoc commands of
+  briefwright/export (recorded, then replayed on dist/<brief>/<brief>.md) and WeasyPrint
+  run directly on the same HTML;
+- no-op build and its ratio to the cold build; one claim changed (which targets rebuild,
+  and how long it takes); `-j 1` against `-j 2`.
+
+Targets (issue 7): cold ≤ 1.15 × floor; no-op ≤ 0.05 × cold; a one-claim change rebuilds
+only the briefs that use it; check at 10k ≤ 2 × floor and 10k/1k ≤ 11.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+SIZES = ((1_000, 50), (10_000, 500))
+TIMEOUT = 600
+
+
+# --- measuring in a fresh process ---------------------------------------------------------
+
+
+@dataclass
+class Ran:
+    seconds: float
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_mb: float  # maxrss of the process and the children it waited for
+
+
+def run_process(
+    argv: Sequence[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+    timeout: float = TIMEOUT,
+) -> Ran:
+    """Run a command; wall time and peak memory from wait4 (pandoc's included)."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryFile() as given,
+    ):
+        if stdin is not None:
+            given.write(stdin)
+            given.seek(0)
+        start = time.perf_counter()
+        source = given if stdin is not None else subprocess.DEVNULL
+        proc = subprocess.Popen(list(argv), stdin=source, stdout=out, stderr=err, cwd=cwd, env=env)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Ran(
+            seconds,
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss / 1024,
+        )
+
+
+def snapshot_code(source: Path, dest: Path) -> Path:
+    """Copy the package to measure, so the builder's code hash (and the code) stay fixed."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(
+        source / "briefwright", dest / "briefwright", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return dest
+
+
+def child(mode: str, *args: str | Path) -> dict[str, Any]:
+    """Run one measurement of this script in a fresh interpreter; its JSON answer."""
+    ran = run_process(
+        [sys.executable, str(Path(__file__).resolve()), "--child", mode, *map(str, args)]
+    )
+    if ran.returncode != 0:
+        raise RuntimeError(f"{mode} failed (exit {ran.returncode}): {ran.stderr.strip()[-2000:]}")
+    answer = json.loads(ran.stdout.strip().splitlines()[-1])
+    answer["peak_mb"] = ran.peak_mb
+    return answer
+
+
+def _maxrss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def content_yaml(root: Path) -> list[Path]:
+    """The YAML files `check` reads."""
+    found = sorted((root / "content").rglob("*.yaml")) + sorted((root / "content").rglob("*.yml"))
+    found += sorted((root / "briefings").glob("*.yaml"))
+    return found
+
+
+def measure_check(root: Path) -> dict[str, Any]:
+    """`check` once, in this process (imports are done before the clock starts)."""
+    from briefwright.config import Project
+    from briefwright.pipeline import check
+    from briefwright.problems import count
+
+    base = _maxrss_mb()
+    start, cpu = time.perf_counter(), time.process_time()
+    result = check(Project.at(root))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    errors, warnings = count(result.problems)
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "errors": errors,
+        "warnings": warnings,
+        "claims": len(result.content.claims),
+        "base_mb": base,
+    }
+
+
+def measure_floor(root: Path) -> dict[str, Any]:
+    """Read and parse the same YAML files with PyYAML's C loader: the floor for `check`."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        raise RuntimeError("PyYAML was built without libyaml: no C loader for the floor")
+    files = content_yaml(root)
+    base = _maxrss_mb()
+    start, cpu = time.perf_counter(), time.process_time()
+    for path in files:
+        yaml.load(path.read_text("utf-8"), Loader=loader)  # the C *safe* loader
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": time.process_time() - cpu,
+        "files": len(files),
+        "base_mb": base,
+    }
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        cells = [self.header, *self.rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.header))]
+
+        def line(row: list[str]) -> str:
+            return "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+
+        out = [f"## {self.title}", line(self.header), "  ".join("-" * w for w in widths)]
+        out += [line(row) for row in self.rows]
+        out += [f"  {note}" for note in self.notes]
+        return "\n".join(out)
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def secs(value: float) -> str:
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def mb(value: float) -> str:
+    return f"{value:.0f} MB"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+# --- check at scale ------------------------------------------------------------------------
+
+
+def bench_check(
+    work: Path,
+    repeat: int,
+    sizes: Sequence[tuple[int, int]] = SIZES,
+    seed: int = 1,
+    say: Callable[[str], None] = print,
+) -> Table:
+    sys.path.insert(0, str(BENCH))
+    from synth import generate
+
+    table = Table(
+        f"check at scale (median of {repeat} fresh processes each; wall, then CPU)",
+        [
+            "corpus",
+            "check",
+            "C-parse floor",
+            "ratio",
+            "check CPU",
+            "floor CPU",
+            "CPU ratio",
+            "check peak (Δ)",
+            "floor peak",
+            "problems",
+        ],
+    )
+    wall: dict[int, float] = {}
+    cpu: dict[int, float] = {}
+    ratios: dict[int, tuple[float, float]] = {}
+    for claims, sources in sizes:
+        root = work / f"synth-{claims}-{sources}-{seed}"
+        if not root.exists():
+            say(f"generating {claims} claims over {sources} sources ...")
+            generate(root, claims, sources, seed)
+        runs: dict[str, list[dict[str, Any]]] = {"check": [], "floor": []}
+        for _ in range(repeat):
+            for mode in ("check", "floor"):  # interleaved, so drift hits both alike
+                runs[mode].append(child(mode, root))
+
+        def med(mode: str, key: str, runs: dict[str, list[dict[str, Any]]] = runs) -> float:
+            return median([r[key] for r in runs[mode]])
+
+        wall[claims], cpu[claims] = med("check", "seconds"), med("check", "cpu")
+        ratios[claims] = (wall[claims] / med("floor", "seconds"), cpu[claims] / med("floor", "cpu"))
+        delta = median([r["peak_mb"] - r["base_mb"] for r in runs["check"]])
+        last = runs["check"][-1]
+        table.rows.append(
+            [
+                f"{claims} claims / {sources} sources",
+                secs(wall[claims]),
+                secs(med("floor", "seconds")),
+                f"{ratios[claims][0]:.2f}×",
+                secs(cpu[claims]),
+                secs(med("floor", "cpu")),
+                f"{ratios[claims][1]:.2f}×",
+                f"{mb(med('check', 'peak_mb'))} ({mb(delta)})",
+                mb(med("floor", "peak_mb")),
+                f"{last['errors']} errors, {last['warnings']} warnings",
+            ]
+        )
+    small, large = min(wall), max(wall)
+    if small != large:
+        limit = large / small * 1.1
+        growth, growth_cpu = wall[large] / wall[small], cpu[large] / cpu[small]
+        table.notes.append(
+            f"growth {large}/{small} claims: {growth:.2f}× wall, {growth_cpu:.2f}× CPU "
+            f"(target ≤ {limit:.0f}: {verdict(growth <= limit)} wall, "
+            f"{verdict(growth_cpu <= limit)} CPU)"
+        )
+    ratio, ratio_cpu = ratios[large]
+    table.notes.append(
+        f"check at {large} claims ≤ 2 × floor: {verdict(ratio <= 2)} wall "
+        f"({ratio:.2f}×), {verdict(ratio_cpu <= 2)} CPU ({ratio_cpu:.2f}×)"
+    )
+    return table
+
+
+# --- builds --------------------------------------------------------------------------------
+
+
+def prepare_project(dest: Path, source: Path = ROOT) -> Path:
+    """A private copy of a project (the shipped one by default): what a build reads."""
+    for name in ("content", "briefings", "templates"):
+        if (source / name).is_dir():
+            shutil.copytree(
+                source / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "dist")
+            )
+    return dest
+
+
+def build_command(project: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "briefwright.cli", "-C", str(project), "build", *args]
+
+
+BUILT = re.compile(r"^\[\d+/\d+\] (\S+): built", re.MULTILINE)
+
+
+def built_targets(stderr: str) -> list[str]:
+    return sorted(BUILT.findall(stderr))
+
+
+def run_build(project: Path, *args: str, cold: bool = True) -> Ran:
+    if cold and (project / "dist").exists():
+        shutil.rmtree(project / "dist")
+    ran = run_process(build_command(project, *args), cwd=project)
+    if ran.returncode != 0:
+        raise RuntimeError(
+            f"build {' '.join(args)} failed (exit {ran.returncode}):\n" + ran.stderr.strip()[-3000:]
+        )
+    return ran
+
+
+def record_exports(project: Path, out: Path) -> dict[str, Any]:
+    """Run the exporters once with pandoc.run spied on: the exact commands they run.
+
+    Each format works in its own kept folder under `out`, so the files the commands name
+    (bibliography, style, page template, reference.docx) are there to replay them.
+    """
+    from briefwright import pandoc
+    from briefwright.config import Project
+    from briefwright.export import EXPORTERS
+    from briefwright.load import load_project
+    from briefwright.render import render_brief
+
+    content, _ = load_project(Project.at(project))
+    calls: list[dict[str, Any]] = []
+    real = pandoc.run
+
+    def spy(
+        argv: Sequence[str], *, stdin: bytes | None = None, cwd: Path | None = None, **kwargs: Any
+    ) -> bytes:
+        if "--version" not in argv:
+            calls.append(
+                {
+                    "argv": list(argv),
+                    "cwd": str(cwd) if cwd else None,
+                    "stdin": (stdin or b"").decode("utf-8"),
+                }
+            )
+        return real(argv, stdin=stdin, cwd=cwd, **kwargs)
+
+    pandoc.run = spy  # type: ignore[assignment]
+    briefs: dict[str, Any] = {}
+    try:
+        for name in sorted(content.briefings):
+            rendered = render_brief(content, name)
+            entry: dict[str, Any] = {"formats": list(content.briefings[name].formats)}
+            for fmt in entry["formats"]:
+                work = out / name / fmt
+                work.mkdir(parents=True, exist_ok=True)
+                calls.clear()
+                EXPORTERS[fmt](rendered, work)
+                entry[fmt] = list(calls)
+                if fmt == "pdf":
+                    entry["print_html"] = str(work / "print.html")
+                    entry["base_url"] = rendered.template_file("assets").resolve().as_uri() + "/"
+            briefs[name] = entry
+    finally:
+        pandoc.run = real  # type: ignore[assignment]
+    return {"briefs": briefs}
+
+
+Floor = tuple[float, float, dict[str, float]]  # seconds, peak MB, seconds of each part
+
+
+def floor_brief(project: Path, name: str, recorded: dict[str, Any]) -> Floor:
+    """The raw tools on the same inputs: pandoc → html, pandoc → docx, WeasyPrint → pdf.
+
+    pandoc gets exactly the command line and input the exporter gave it: for HTML that is
+    dist/<brief>/<brief>.md; for DOCX the same with the figure as PNG.
+    """
+    intermediate = (project / "dist" / name / f"{name}.md").read_text("utf-8")
+    parts: dict[str, float] = {}
+    peak = 0.0
+    for fmt in ("html", "docx"):
+        if fmt not in recorded["formats"]:
+            continue
+        call = [c for c in recorded[fmt] if "--to" in c["argv"]][-1]
+        if fmt == "html" and call["stdin"] != intermediate:
+            raise RuntimeError(f"{name}: the HTML exporter's input is not dist/{name}/{name}.md")
+        ran = run_process(
+            call["argv"],
+            cwd=Path(call["cwd"]) if call["cwd"] else None,
+            stdin=call["stdin"].encode("utf-8"),
+        )
+        if ran.returncode != 0:
+            raise RuntimeError(f"pandoc → {fmt} failed: {ran.stderr[-2000:]}")
+        parts[fmt] = ran.seconds
+        peak = max(peak, ran.peak_mb)
+    if "pdf" in recorded["formats"]:
+        html = Path(recorded["print_html"])
+        ran = run_process(
+            [
+                sys.executable,
+                "-m",
+                "weasyprint",
+                "--media-type",
+                "print",
+                "--base-url",
+                recorded["base_url"],
+                "--pdf-identifier",
+                "briefwright",
+                "--quiet",
+                str(html),
+                str(html.with_suffix(".floor.pdf")),
+            ]
+        )
+        if ran.returncode != 0:
+            raise RuntimeError(f"WeasyPrint failed: {ran.stderr[-2000:]}")
+        parts["pdf"] = ran.seconds
+        peak = max(peak, ran.peak_mb)
+    return sum(parts.values()), peak, parts
+
+
+def pick_claim(project: Path) -> dict[str, Any]:
+    """A claim used by exactly one brief, whose text can be edited in place."""
+    import yaml
+
+    from briefwright.config import Project
+    from briefwright.pipeline import check
+    from briefwright.scope import brief_scope
+
+    content = check(Project.at(project)).content
+    scopes = {name: brief_scope(content, b).claims for name, b in content.briefings.items()}
+    users: dict[str, list[str]] = {}
+    for name, claims in scopes.items():
+        for claim_id in claims:
+            users.setdefault(claim_id, []).append(name)
+    for claim_id in sorted(users):
+        if len(users[claim_id]) != 1 or content.claims[claim_id].kind == "judgment":
+            continue
+        path = project / content.claims[claim_id].where.path
+        text = path.read_text("utf-8")
+        for item in yaml.compose(text, Loader=yaml.SafeLoader).value:
+            keys = {k.value: v for k, v in item.value}
+            if keys.get("id") is None or keys["id"].value != claim_id:
+                continue
+            node = keys["text"]
+            if node.style not in (None, '"', "'"):
+                break  # a block scalar: try another claim
+            at = node.end_mark.index - (1 if node.style else 0)
+            return {
+                "claim": claim_id,
+                "brief": users[claim_id][0],
+                "path": str(path),
+                "at": at,
+                "briefs": sorted(scopes),
+            }
+    raise RuntimeError("no claim is used by exactly one brief")
+
+
+def bench_build(
+    work: Path, repeat: int, say: Callable[[str], None] = print, source: Path = ROOT
+) -> list[Table]:
+    project = work / "project"
+    if project.exists():
+        shutil.rmtree(project)
+    prepare_project(project, source)
+    try:
+        probe = run_build(project)
+    except RuntimeError as exc:
+        last = str(exc).strip().splitlines()[-1]
+        return [Table("builds: SKIPPED — `build` does not work yet", ["reason"], [[last]])]
+    say(f"probe build: {secs(probe.seconds)}")
+    recorded = child("record", project, work / "floor")["briefs"]
+    names = sorted(recorded)
+
+    # Cold builds: each brief alone, then all briefs; -j 1 and -j 2; floors interleaved.
+    per_brief: dict[str, list[Ran]] = {n: [] for n in names}
+    floors: dict[str, list[tuple[float, float, dict[str, float]]]] = {n: [] for n in names}
+    cold_all: list[Ran] = []
+    cold_j2: list[Ran] = []
+    noop: list[Ran] = []
+    for i in range(repeat):
+        say(f"build round {i + 1}/{repeat} ...")
+        for name in names:
+            per_brief[name].append(run_build(project, "--brief", name))
+            floors[name].append(floor_brief(project, name, recorded[name]))
+        cold_all.append(run_build(project, "-j", "1"))
+        noop.append(run_build(project, cold=False))
+        cold_j2.append(run_build(project, "-j", "2"))
+
+    cold_table = Table(
+        f"cold build vs floor (median of {repeat})",
+        [
+            "brief",
+            "formats",
+            "cold build",
+            "floor",
+            "ratio",
+            "build peak",
+            "floor peak",
+            "floor parts",
+        ],
+    )
+    total_floor = 0.0
+    for name in names:
+        cold = median([r.seconds for r in per_brief[name]])
+        floor = median([f[0] for f in floors[name]])
+        total_floor += floor
+        parts = {k: median([f[2][k] for f in floors[name]]) for k in floors[name][0][2]}
+        cold_table.rows.append(
+            [
+                name,
+                ",".join(recorded[name]["formats"]),
+                secs(cold),
+                secs(floor),
+                f"{cold / floor:.2f}×",
+                mb(median([r.peak_mb for r in per_brief[name]])),
+                mb(median([f[1] for f in floors[name]])),
+                " ".join(f"{k} {v:.2f}" for k, v in parts.items()),
+            ]
+        )
+    all_s = median([r.seconds for r in cold_all])
+    cold_table.rows.append(
+        [
+            "all briefs (-j 1)",
+            "",
+            secs(all_s),
+            secs(total_floor),
+            f"{all_s / total_floor:.2f}×",
+            mb(median([r.peak_mb for r in cold_all])),
+            "",
+            "floor = sum",
+        ]
+    )
+    worst = max(
+        median([r.seconds for r in per_brief[n]]) / median([f[0] for f in floors[n]]) for n in names
+    )
+    cold_table.notes.append(
+        f"cold ≤ 1.15 × floor for every brief: {verdict(worst <= 1.15)} "
+        f"(worst {worst:.2f}×; all briefs {all_s / total_floor:.2f}×)"
+    )
+    cold_table.notes.append(
+        "floor: the recorded pandoc commands on dist/<brief>/<brief>.md, "
+        "and `python -m weasyprint` on the exporter's print HTML"
+    )
+
+    noop_s = median([r.seconds for r in noop])
+    j2_s = median([r.seconds for r in cold_j2])
+    inc = Table(
+        f"incremental and parallel builds (median of {repeat})",
+        ["build", "time", "vs cold -j 1", "peak", "rebuilt"],
+    )
+    inc.rows.append(
+        [
+            "cold, all briefs, -j 1",
+            secs(all_s),
+            "1.00×",
+            mb(median([r.peak_mb for r in cold_all])),
+            str(len(built_targets(cold_all[-1].stderr))),
+        ]
+    )
+    inc.rows.append(
+        [
+            "cold, all briefs, -j 2",
+            secs(j2_s),
+            f"{j2_s / all_s:.2f}×",
+            mb(median([r.peak_mb for r in cold_j2])),
+            str(len(built_targets(cold_j2[-1].stderr))),
+        ]
+    )
+    inc.rows.append(
+        [
+            "no-op (nothing changed)",
+            secs(noop_s),
+            f"{noop_s / all_s:.3f}×",
+            mb(median([r.peak_mb for r in noop])),
+            str(len(built_targets(noop[-1].stderr))),
+        ]
+    )
+    inc.notes.append(f"no-op ≤ 0.05 × cold: {verdict(noop_s <= 0.05 * all_s)}")
+
+    # One claim changed: edit its text (differently each time, so each edit is a change
+    # from what dist/ holds), rebuild, and put the text back at the end.
+    pick = child("pick", project)
+    path = Path(pick["path"])
+    original = path.read_text("utf-8")
+    changed: list[Ran] = []
+    rebuilt: list[str] = []
+    try:
+        for i in range(repeat):
+            mark = f" (edited, take {'abcdefghijklmnopqrstuvwxyz'[i % 26]})"
+            path.write_text(original[: pick["at"]] + mark + original[pick["at"] :], "utf-8")
+            ran = run_build(project, cold=False)
+            changed.append(ran)
+            rebuilt = built_targets(ran.stderr)
+    finally:
+        path.write_text(original, "utf-8")
+    expected = [f"{pick['brief']}/{pick['brief']}.{f}" for f in recorded[pick["brief"]]["formats"]]
+    change_s = median([r.seconds for r in changed])
+    inc.rows.append(
+        [
+            f"one claim changed ({pick['claim']})",
+            secs(change_s),
+            f"{change_s / all_s:.2f}×",
+            mb(median([r.peak_mb for r in changed])),
+            ", ".join(rebuilt) or "nothing",
+        ]
+    )
+    only = sorted(rebuilt) == sorted(expected)
+    inc.notes.append(
+        f"one-claim change rebuilds only '{pick['brief']}', the brief using it: {verdict(only)}"
+    )
+    return [cold_table, inc]
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def _child_main(mode: str, args: list[str]) -> int:
+    if mode == "check":
+        answer = measure_check(Path(args[0]))
+    elif mode == "floor":
+        answer = measure_floor(Path(args[0]))
+    elif mode == "record":
+        answer = record_exports(Path(args[0]), Path(args[1]))
+    elif mode == "pick":
+        answer = pick_claim(Path(args[0]))
+    else:
+        raise SystemExit(f"unknown child mode {mode}")
+    print(json.dumps(answer))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats (3 for check, 1 for builds)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, help="runs per measurement (default: 5 for check, 2 for builds)"
+    )
+    parser.add_argument("--only", choices=("check", "build"), help="run one part")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=ROOT,
+        help="folder holding the briefwright package to measure (default: "
+        "this repository); it is copied first, so edits during the run "
+        "change nothing",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=ROOT,
+        help="project whose briefs to build (default: this repository)",
+    )
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return _child_main(args.child[0], args.child[1:])
+
+    check_repeat = args.repeat or (3 if args.quick else 5)
+    build_repeat = args.repeat or (1 if args.quick else 2)
+
+    def say(line: str) -> None:
+        print(f"… {line}", file=sys.stderr, flush=True)
+
+    tables: list[Table] = []
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="briefwright-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        code = snapshot_code(args.code.resolve(), work / "code")
+        say(f"benchmarking the package copied from {args.code.resolve()}")
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            [str(code), *filter(None, [os.environ.get("PYTHONPATH")])]
+        )
+        if args.only in (None, "check"):
+            tables.append(bench_check(work, check_repeat, say=say))
+            print(tables[-1].render() + "\n", flush=True)
+        if args.only in (None, "build"):
+            for table in bench_build(work, build_repeat, say=say, source=args.project.resolve()):
+                tables.append(table)
+                print(table.render() + "\n", flush=True)
+    print(f"(bench took {time.perf_counter() - start:.0f} s on {os.cpu_count()} CPUs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
