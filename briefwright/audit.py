@@ -154,8 +154,7 @@ def audit_intermediate(rendered: Rendered) -> list[Problem]:
     except ValueError as exc:
         # pandoc exited 0 but printed no AST: a broken install, not a template problem.
         raise BriefwrightError(
-            f"pandoc (audit) printed no readable JSON AST ({exc}); "
-            f"its output began {out[:60]!r}"
+            f"pandoc (audit) printed no readable JSON AST ({exc}); its output began {out[:60]!r}"
         ) from exc
     for node in _walk(ast.get("blocks", [])):
         if node.get("t") in ("Span", "Div"):

@@ -381,11 +381,12 @@ def _worker_init() -> None:
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM us when the parent dies
 
 
-def _produce_in_worker(root: str, target: Target) -> Output:
+def _produce_in_worker(root: str, targets: list[Target]) -> list[Output]:
+    """The targets of one brief, in order, so they share one rendering (see _produce)."""
     global _in_target
     _in_target = True
     try:
-        return _produce(root, target)
+        return [_produce(root, target) for target in targets]
     except BuildInterrupted as exc:
         # The target has unwound; the build is over, and a worker that went back to wait
         # for work would outlive it (ProcessPoolExecutor catches everything a task raises).
@@ -418,8 +419,16 @@ def _failed(target: Target, where: str, message: str) -> Problem:
     )
 
 
+# What the targets of one brief share, within one build and one process: the rendering
+# (loading, rendering and the pandoc audit of the intermediate are the same for every
+# format) and the HTML page, which the PDF is made from. Cleared by _run_targets.
+_renders: dict[tuple[str, str], tuple[Any, list[Problem], str]] = {}
+_pages: dict[tuple[str, str], bytes] = {}
+
+
 def _produce(root: str, target: Target) -> Output:
-    """Render one brief and export one format (runs in a worker process when -j > 1).
+    """Render one brief (once per build and process) and export one format (runs in a
+    worker process when -j > 1).
 
     Every failure comes back as problems, never as an exception: from a worker process an
     exception would lose its problems on the way back, and one failed target must not
@@ -438,24 +447,36 @@ def _produce(root: str, target: Target) -> Output:
     ) -> Output:
         return Output(target, data, extras or {}, problems, time.perf_counter() - start)
 
-    content, _ = load_project(project)
-    where = content.briefings[target.brief].where.path
-    try:
-        rendered = render_brief(content, target.brief)
-        problems = list(rendered.problems) + audit_intermediate(rendered)
-    except BriefwrightError as exc:
-        return done(exc.problems or [_failed(target, where, str(exc))])
+    key = (root, target.brief)
+    if key not in _renders:
+        content, _ = load_project(project)
+        where = content.briefings[target.brief].where.path
+        try:
+            rendered = render_brief(content, target.brief)
+            problems = list(rendered.problems) + audit_intermediate(rendered)
+        except BriefwrightError as exc:
+            return done(exc.problems or [_failed(target, where, str(exc))])
+        _renders[key] = (rendered, problems, where)
+    rendered, shared, where = _renders[key]
+    problems = list(shared)
     if has_errors(problems):
         return done(problems)
     # The work folder sits in dist/ (same mark as staged files) so that one left behind by
     # a killed build is found and removed by the next.
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=project.dist) as work:
         try:
-            data = EXPORTERS[target.fmt](rendered, Path(work))
+            if target.fmt == "pdf" and key in _pages:
+                from .export.pdf import export_pdf
+
+                data = export_pdf(rendered, Path(work), screen_page=_pages[key])
+            else:
+                data = EXPORTERS[target.fmt](rendered, Path(work))
         except BriefwrightError as exc:
             return done(problems + (exc.problems or [_failed(target, where, str(exc))]))
         except Exception as exc:  # a crash in WeasyPrint is this target's failure, not ours
             return done([*problems, _failed(target, where, f"{type(exc).__name__}: {exc}")])
+    if target.fmt == "html":
+        _pages[key] = data
     problems += audit_output(rendered, target.fmt, data, rendered.brief_path)
     extras = {
         f"{target.brief}/{target.brief}.md": rendered.markdown.encode("utf-8"),
@@ -475,15 +496,28 @@ def _run_targets(root: Path, targets: list[Target], jobs: int, say: Any) -> list
         state = "failed" if has_errors(output.problems) else "built"
         say(f"[{len(outputs)}/{total}] {output.target.path}: {state} ({output.seconds:.1f} s)")
 
+    _renders.clear()
+    _pages.clear()
+    # HTML before PDF within a brief: the PDF is made from the HTML page.
+    targets = sorted(targets, key=lambda t: (t.brief, t.fmt != "html"))
     if jobs <= 1 or total <= 1:
-        for target in targets:
-            report(_produce(str(root), target))
+        try:
+            for target in targets:
+                report(_produce(str(root), target))
+        finally:
+            _renders.clear()
+            _pages.clear()
         return outputs
-    pool = ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_worker_init)
+    # One task per brief, so that its formats share one rendering.
+    briefs = [
+        [t for t in targets if t.brief == name] for name in dict.fromkeys(t.brief for t in targets)
+    ]
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(briefs)), initializer=_worker_init)
     try:
-        futures = [pool.submit(_produce_in_worker, str(root), t) for t in targets]
+        futures = [pool.submit(_produce_in_worker, str(root), group) for group in briefs]
         for future in futures:
-            report(future.result())
+            for output in future.result():
+                report(output)
     except BrokenProcessPool as exc:
         _stop_workers(pool)
         raise BriefwrightError(

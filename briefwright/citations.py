@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from .content import Content
 from .model import Citation, Claim, Quote, Record, Source
@@ -17,8 +17,14 @@ from .textmatch import Match, SourceText
 METADATA_FIELDS = ("title", "container", "authors", "issued")
 
 
-def _problem(item: Record, keys: tuple[str | int, ...], code: str, message: str,
-             item_id: str | None, hint: str | None = None) -> Problem:
+def _problem(
+    item: Record,
+    keys: tuple[str | int, ...],
+    code: str,
+    message: str,
+    item_id: str | None,
+    hint: str | None = None,
+) -> Problem:
     line, col = item.where.at(*keys)
     return Problem(item.where.path, line, col, code, level_of(code), message, id=item_id, hint=hint)
 
@@ -37,27 +43,46 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 def _anchor(
-    item: Record, keys: tuple[str | int, ...], subject: str, item_id: str, source_id: str,
-    quote: str, para: int | None, text: SourceText,
+    item: Record,
+    keys: tuple[str | int, ...],
+    subject: str,
+    item_id: str,
+    source_id: str,
+    quote: str,
+    para: int | None,
+    text: SourceText,
 ) -> tuple[Match | None, list[Problem]]:
     """Find a quote in its source; explain exactly what is wrong when it is not there."""
     count = len(text.paragraphs)
     if para is not None and para > count:
-        return None, [_problem(item, (*keys, "para"), "bad-locator",
-                               f"{subject}: ¶ {para} does not exist in source '{source_id}', "
-                               f"which has {count} paragraphs", item_id,
-                               hint="paragraphs are the non-empty lines of the archived text; "
-                               "remove 'para' to have it found")]
+        return None, [
+            _problem(
+                item,
+                (*keys, "para"),
+                "bad-locator",
+                f"{subject}: ¶ {para} does not exist in source '{source_id}', "
+                f"which has {count} paragraphs",
+                item_id,
+                hint="paragraphs are the non-empty lines of the archived text; "
+                "remove 'para' to have it found",
+            )
+        ]
     match = text.find(quote, para)
     if match is not None:
         return match, []
     if para is not None:
         elsewhere = text.find(quote)
         if elsewhere is not None:
-            return elsewhere, [_problem(item, (*keys, "para"), "bad-locator",
-                                        f"{subject}: the quote is in ¶ {elsewhere.para} of "
-                                        f"'{source_id}', not ¶ {para}", item_id,
-                                        hint=f"write 'para: {elsewhere.para}' or remove 'para'")]
+            return elsewhere, [
+                _problem(
+                    item,
+                    (*keys, "para"),
+                    "bad-locator",
+                    f"{subject}: the quote is in ¶ {elsewhere.para} of '{source_id}', not ¶ {para}",
+                    item_id,
+                    hint=f"write 'para: {elsewhere.para}' or remove 'para'",
+                )
+            ]
     near = text.nearest(quote)
     message = f"{subject}: quote not found in source '{source_id}'"
     hint = "copy the passage exactly from the archived text; mark cuts with '...'"
@@ -73,7 +98,7 @@ class _Figures:
     def __init__(self, content: Content) -> None:
         self.content = content
 
-        @lru_cache(maxsize=None)
+        @cache
         def of_para(source_id: str, para: int) -> frozenset[Decimal]:
             return frozenset(figures(content.texts[source_id].paragraphs[para - 1]))
 
@@ -85,33 +110,56 @@ def _inferred_year(content: Content, item: Claim | Quote, sources: list[str]) ->
         return
     subject = f"{'claim' if isinstance(item, Claim) else 'quote'} '{item.id}'"
     if item.date is None:
-        yield _problem(item, ("date_inferred",), "inferred-date",
-                       f"{subject} says its year is inferred but has no 'date'", item.id,
-                       hint="add 'date:' or remove 'date_inferred'")
+        yield _problem(
+            item,
+            ("date_inferred",),
+            "inferred-date",
+            f"{subject} says its year is inferred but has no 'date'",
+            item.id,
+            hint="add 'date:' or remove 'date_inferred'",
+        )
         return
-    issued = [content.sources[s].issued for s in sources
-              if s in content.sources and content.sources[s].issued]
+    issued = [
+        content.sources[s].issued
+        for s in sources
+        if s in content.sources and content.sources[s].issued
+    ]
     years = {d.year for d in issued}  # type: ignore[union-attr]
     if item.date_inferred == "publication":
         shown = ", ".join(sorted(d.iso() for d in issued))  # type: ignore[union-attr]
         if item.date.iso().rstrip("~") not in {d.iso().rstrip("~") for d in issued}:  # type: ignore[union-attr]
-            yield _problem(item, ("date",), "inferred-date",
-                           f"{subject}: date {item.date} is marked as the publication date, but "
-                           f"the cited source was issued {shown or 'on an unknown date'}", item.id,
-                           hint="use the source's 'issued' date, or remove 'date_inferred'")
+            yield _problem(
+                item,
+                ("date",),
+                "inferred-date",
+                f"{subject}: date {item.date} is marked as the publication date, but "
+                f"the cited source was issued {shown or 'on an unknown date'}",
+                item.id,
+                hint="use the source's 'issued' date, or remove 'date_inferred'",
+            )
         return
     if not years:
-        yield _problem(item, ("date_inferred",), "inferred-date",
-                       f"{subject}: the year is inferred from the publication date, but no cited "
-                       "source has one", item.id,
-                       hint="give the source an 'issued' date, or write the date without a year "
-                       "you cannot support")
+        yield _problem(
+            item,
+            ("date_inferred",),
+            "inferred-date",
+            f"{subject}: the year is inferred from the publication date, but no cited "
+            "source has one",
+            item.id,
+            hint="give the source an 'issued' date, or write the date without a year "
+            "you cannot support",
+        )
     elif item.date.year not in years:
         shown = ", ".join(str(y) for y in sorted(years))
-        yield _problem(item, ("date",), "inferred-date",
-                       f"{subject}: date {item.date} has year {item.date.year}, but the year is "
-                       f"inferred from the source's publication year ({shown})", item.id,
-                       hint=f"use {shown}, or remove 'date_inferred' if the source states the year")
+        yield _problem(
+            item,
+            ("date",),
+            "inferred-date",
+            f"{subject}: date {item.date} has year {item.date.year}, but the year is "
+            f"inferred from the source's publication year ({shown})",
+            item.id,
+            hint=f"use {shown}, or remove 'date_inferred' if the source states the year",
+        )
 
 
 def _unsupported(
@@ -143,9 +191,14 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
         yield from _check_judgment(content, claim)
         return
     if not claim.cites:
-        yield _problem(claim, ("text",), "uncited-claim",
-                       f"{subject} ({claim.kind}) cites no source", claim.id,
-                       hint="add 'cites: [{source: ..., quote: ...}]' with the passage that supports it")
+        yield _problem(
+            claim,
+            ("text",),
+            "uncited-claim",
+            f"{subject} ({claim.kind}) cites no source",
+            claim.id,
+            hint="add 'cites: [{source: ..., quote: ...}]' with the passage that supports it",
+        )
         return
     matched: list[tuple[Citation, Match]] = []
     checked_all = True
@@ -154,8 +207,9 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
         if text is None:  # unknown source or unreadable text: reported elsewhere
             checked_all = False
             continue
-        match, found = _anchor(claim, ("cites", index), subject, claim.id, cite.source,
-                               cite.quote, cite.para, text)
+        match, found = _anchor(
+            claim, ("cites", index), subject, claim.id, cite.source, cite.quote, cite.para, text
+        )
         yield from found
         if match is None:
             checked_all = False
@@ -167,16 +221,25 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
         if missing:
             shown = ", ".join(show(m) for m in missing)
             verb = "is" if len(missing) == 1 else "are"
-            yield _problem(claim, ("text",), "number-not-in-source",
-                           f"{subject}: {shown} in the claim {verb} not in the cited quote or "
-                           "its paragraph", claim.id,
-                           hint="quote the passage that gives the figure, or correct the figure")
+            yield _problem(
+                claim,
+                ("text",),
+                "number-not-in-source",
+                f"{subject}: {shown} in the claim {verb} not in the cited quote or its paragraph",
+                claim.id,
+                hint="quote the passage that gives the figure, or correct the figure",
+            )
     yield from _inferred_year(content, claim, sources)
     known = [s for s in sources if s in content.sources]
     if known and all(content.sources[s].withdrawn for s in known):
-        yield _problem(claim, ("cites",), "withdrawn-source",
-                       f"{subject} relies only on withdrawn source(s): {', '.join(known)}",
-                       claim.id, hint="cite a source that stands, or remove the claim")
+        yield _problem(
+            claim,
+            ("cites",),
+            "withdrawn-source",
+            f"{subject} relies only on withdrawn source(s): {', '.join(known)}",
+            claim.id,
+            hint="cite a source that stands, or remove the claim",
+        )
 
 
 def _basis_sources(content: Content, claim: Claim, seen: set[str]) -> set[str]:
@@ -196,40 +259,76 @@ def _basis_sources(content: Content, claim: Claim, seen: set[str]) -> set[str]:
 def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
     subject = f"judgment '{claim.id}'"
     if claim.cites:
-        yield _problem(claim, ("cites",), "judgment-without-basis",
-                       f"{subject} cites sources itself; a judgment is ours and rests on claims",
-                       claim.id, hint="move the passage into a fact or assessment and list it in 'basis'")
+        yield _problem(
+            claim,
+            ("cites",),
+            "judgment-without-basis",
+            f"{subject} cites sources itself; a judgment is ours and rests on claims",
+            claim.id,
+            hint="move the passage into a fact or assessment and list it in 'basis'",
+        )
     if not claim.basis:
-        yield _problem(claim, ("text",), "judgment-without-basis",
-                       f"{subject} has no basis", claim.id,
-                       hint="add 'basis: [claim ids]' naming the cited claims it rests on")
+        yield _problem(
+            claim,
+            ("text",),
+            "judgment-without-basis",
+            f"{subject} has no basis",
+            claim.id,
+            hint="add 'basis: [claim ids]' naming the cited claims it rests on",
+        )
     if claim.confidence is None:
-        yield _problem(claim, ("text",), "judgment-without-basis",
-                       f"{subject} has no confidence", claim.id,
-                       hint="add 'confidence: low|moderate|high'")
+        yield _problem(
+            claim,
+            ("text",),
+            "judgment-without-basis",
+            f"{subject} has no confidence",
+            claim.id,
+            hint="add 'confidence: low|moderate|high'",
+        )
     if claim.id in claim.basis:
-        yield _problem(claim, ("basis",), "judgment-without-basis",
-                       f"{subject} lists itself in its basis", claim.id)
+        yield _problem(
+            claim,
+            ("basis",),
+            "judgment-without-basis",
+            f"{subject} lists itself in its basis",
+            claim.id,
+        )
     sources = _basis_sources(content, claim, {claim.id})
     if claim.basis and len(sources) == 1:
-        yield _problem(claim, ("basis",), "narrow-basis",
-                       f"{subject} rests on a single source ({next(iter(sources))})", claim.id,
-                       hint="add basis claims from other sources, or lower the confidence")
+        yield _problem(
+            claim,
+            ("basis",),
+            "narrow-basis",
+            f"{subject} rests on a single source ({next(iter(sources))})",
+            claim.id,
+            hint="add basis claims from other sources, or lower the confidence",
+        )
     if claim.likelihood is None:
-        yield _problem(claim, ("text",), "likelihood-not-in-text",
-                       f"{subject} has no likelihood", claim.id,
-                       hint="add 'likelihood:' with an ICD 203 term and use it in the text")
+        yield _problem(
+            claim,
+            ("text",),
+            "likelihood-not-in-text",
+            f"{subject} has no likelihood",
+            claim.id,
+            hint="add 'likelihood:' with an ICD 203 term and use it in the text",
+        )
     elif claim.likelihood not in claim.text.lower():
-        yield _problem(claim, ("text",), "likelihood-not-in-text",
-                       f"{subject}: likelihood '{claim.likelihood}' does not appear in the text",
-                       claim.id, hint=f"word the judgment with '{claim.likelihood}'")
+        yield _problem(
+            claim,
+            ("text",),
+            "likelihood-not-in-text",
+            f"{subject}: likelihood '{claim.likelihood}' does not appear in the text",
+            claim.id,
+            hint=f"word the judgment with '{claim.likelihood}'",
+        )
 
 
 def _check_quote(content: Content, quote: Quote) -> Iterator[Problem]:
     text = content.texts.get(quote.source)
     if text is not None:
-        _, found = _anchor(quote, (), f"quote '{quote.id}'", quote.id, quote.source,
-                           quote.text, quote.para, text)
+        _, found = _anchor(
+            quote, (), f"quote '{quote.id}'", quote.id, quote.source, quote.text, quote.para, text
+        )
         # The quote's own text is the thing anchored: point at 'text', not at the item.
         for p in found:
             if p.code == "quote-not-found":
@@ -239,26 +338,47 @@ def _check_quote(content: Content, quote: Quote) -> Iterator[Problem]:
     yield from _inferred_year(content, quote, [quote.source])
     source = content.sources.get(quote.source)
     if source is not None and source.withdrawn:
-        yield _problem(quote, ("source",), "withdrawn-source",
-                       f"quote '{quote.id}' comes from withdrawn source '{source.id}'", quote.id,
-                       hint="remove the quote or find it in a source that stands")
+        yield _problem(
+            quote,
+            ("source",),
+            "withdrawn-source",
+            f"quote '{quote.id}' comes from withdrawn source '{source.id}'",
+            quote.id,
+            hint="remove the quote or find it in a source that stands",
+        )
 
 
 def _check_source(source: Source, cited: set[str]) -> Iterator[Problem]:
     missing = [f for f in METADATA_FIELDS if not getattr(source, f) and f not in source.unknown]
     if missing:
-        yield _problem(source, (), "missing-metadata",
-                       f"source '{source.id}' has no {', '.join(missing)}", source.id,
-                       hint=f"add them, or if verified not known write 'unknown: [{', '.join(missing)}]'")
+        yield _problem(
+            source,
+            (),
+            "missing-metadata",
+            f"source '{source.id}' has no {', '.join(missing)}",
+            source.id,
+            hint=f"add them, or if verified not known write 'unknown: [{', '.join(missing)}]'",
+        )
     for field in source.unknown:
         if getattr(source, field):
-            yield Problem(source.where.path, *source.where.at("unknown"), "invalid-field", "error",
-                          f"source '{source.id}' marks '{field}' unknown but gives it", source.id,
-                          hint=f"remove '{field}' from 'unknown'")
+            yield Problem(
+                source.where.path,
+                *source.where.at("unknown"),
+                "invalid-field",
+                "error",
+                f"source '{source.id}' marks '{field}' unknown but gives it",
+                source.id,
+                hint=f"remove '{field}' from 'unknown'",
+            )
     if source.id not in cited:
-        yield _problem(source, ("id",), "unused-source",
-                       f"source '{source.id}' is not cited by any claim or quote", source.id,
-                       hint="cite it, or remove it if it is not needed")
+        yield _problem(
+            source,
+            ("id",),
+            "unused-source",
+            f"source '{source.id}' is not cited by any claim or quote",
+            source.id,
+            hint="cite it, or remove it if it is not needed",
+        )
 
 
 def check_citations(content: Content) -> list[Problem]:

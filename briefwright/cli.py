@@ -30,15 +30,21 @@ def _parser() -> argparse.ArgumentParser:
 
     for name in ("build", *FORMATS):
         build = sub.add_parser(
-            name, help="build every brief in every format" if name == "build"
-            else f"build only {name}"
+            name,
+            help="build every brief in every format" if name == "build" else f"build only {name}",
         )
-        build.add_argument("--brief", action="append", metavar="NAME",
-                           help="build only this brief (repeatable)")
+        build.add_argument(
+            "--brief", action="append", metavar="NAME", help="build only this brief (repeatable)"
+        )
         build.add_argument("-j", "--jobs", type=int, default=1, help="parallel processes")
         build.add_argument("--strict", action="store_true", help="warnings count as errors")
-        build.add_argument("--format", dest="problem_format", choices=("text", "github", "json"),
-                           default="text", help="how to print problems")
+        build.add_argument(
+            "--format",
+            dest="problem_format",
+            choices=("text", "github", "json"),
+            default="text",
+            help="how to print problems",
+        )
 
     sub.add_parser("clean", help="remove dist/")
     _editor_commands(sub)
@@ -47,61 +53,90 @@ def _parser() -> argparse.ArgumentParser:
 
 def _editor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schema = sub.add_parser(
-        "schema", help="write JSON Schemas for the content files into schemas/",
+        "schema",
+        help="write JSON Schemas for the content files into schemas/",
         description="Generate JSON Schemas from the model into schemas/ (for editors' YAML "
-        "language servers).")
-    schema.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if schemas/ differs from the model")
-    schema.add_argument("--link", action="store_true",
-                        help="also add the '# yaml-language-server: $schema=...' first line to "
-                        "every content and brief YAML file that lacks it")
+        "language servers).",
+    )
+    schema.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if schemas/ differs from the model",
+    )
+    schema.add_argument(
+        "--link",
+        action="store_true",
+        help="also add the '# yaml-language-server: $schema=...' first line to "
+        "every content and brief YAML file that lacks it",
+    )
 
     source = sub.add_parser("source", help="archive a source: 'source add FILE --id ID ...'")
     source_sub = source.add_subparsers(dest="source_command", metavar="ACTION", required=True)
     add = source_sub.add_parser(
-        "add", help="archive a text as content/sources/ID.txt and write ID.yaml",
+        "add",
+        help="archive a text as content/sources/ID.txt and write ID.yaml",
         description="Copy FILE byte for byte into content/sources/ID.txt, record its sha256 and "
         "write content/sources/ID.yaml. Metadata not given is listed under 'unknown:'; remove "
-        "it from there when you add it.")
+        "it from there when you add it.",
+    )
     add.add_argument("file", metavar="FILE", help="the article text, UTF-8, as received")
     add.add_argument("--id", required=True, dest="source_id", help="source id, e.g. smith-2022")
     add.add_argument("--title")
     add.add_argument("--container", help="the outlet: newspaper, journal, site")
-    add.add_argument("--authors", help='"Family, Given; Family2, Given2" (no comma: an '
-                     "organisation)")
+    add.add_argument(
+        "--authors", help='"Family, Given; Family2, Given2" (no comma: an organisation)'
+    )
     add.add_argument("--issued", help="YYYY, YYYY-MM or YYYY-MM-DD; '~' if approximate")
     add.add_argument("--url")
-    add.add_argument("--kind", help="article | article-newspaper | article-magazine | "
-                     "article-journal | webpage | report | speech | document")
-    add.add_argument("--force", action="store_true",
-                     help="re-archive an existing source (its quotes are re-checked)")
+    add.add_argument(
+        "--kind",
+        help="article | article-newspaper | article-magazine | "
+        "article-journal | webpage | report | speech | document",
+    )
+    add.add_argument(
+        "--force",
+        action="store_true",
+        help="re-archive an existing source (its quotes are re-checked)",
+    )
 
-    new = sub.add_parser("new", help="write a commented skeleton: claim, quote or brief",
-                         description="claim/quote: append to content/claims|quotes/NAME.yaml "
-                         "(created if needed); brief: write briefings/NAME.yaml.")
+    new = sub.add_parser(
+        "new",
+        help="write a commented skeleton: claim, quote or brief",
+        description="claim/quote: append to content/claims|quotes/NAME.yaml "
+        "(created if needed); brief: write briefings/NAME.yaml.",
+    )
     new.add_argument("what", choices=("claim", "quote", "brief"))
     new.add_argument("name", metavar="NAME", help="file name without .yaml (kebab-case)")
     new.add_argument("--id", dest="item_id", help="id of the new claim or quote")
     new.add_argument("--source", help="source id the claim or quote cites")
-    new.add_argument("--kind", choices=("fact", "assessment", "judgment"), default="fact",
-                     help="kind of claim (default: fact)")
+    new.add_argument(
+        "--kind",
+        choices=("fact", "assessment", "judgment"),
+        default="fact",
+        help="kind of claim (default: fact)",
+    )
 
-    diff = sub.add_parser("diff", help="claim-level diff between two git revisions",
-                          description="Compare the content of BASE with HEAD (default: the "
-                          "working tree) and print Markdown for a pull request, or JSON.")
+    diff = sub.add_parser(
+        "diff",
+        help="claim-level diff between two git revisions",
+        description="Compare the content of BASE with HEAD (default: the "
+        "working tree) and print Markdown for a pull request, or JSON.",
+    )
     diff.add_argument("base", metavar="BASE", help="git revision, e.g. origin/main")
-    diff.add_argument("head", metavar="HEAD", nargs="?", help="git revision (default: the "
-                      "working tree)")
-    diff.add_argument("--format", dest="diff_format", choices=("markdown", "json"),
-                      default="markdown")
+    diff.add_argument(
+        "head", metavar="HEAD", nargs="?", help="git revision (default: the working tree)"
+    )
+    diff.add_argument(
+        "--format", dest="diff_format", choices=("markdown", "json"), default="markdown"
+    )
 
     impact = sub.add_parser("impact", help="everything that depends on a source")
     impact.add_argument("source_id", metavar="SOURCE_ID")
-    impact.add_argument("--format", dest="impact_format", choices=("text", "json"),
-                        default="text")
+    impact.add_argument("--format", dest="impact_format", choices=("text", "json"), default="text")
 
-    serve = sub.add_parser("serve", help="build the HTML, serve dist/ on 127.0.0.1, rebuild on "
-                           "change")
+    serve = sub.add_parser(
+        "serve", help="build the HTML, serve dist/ on 127.0.0.1, rebuild on change"
+    )
     serve.add_argument("--port", type=int, default=8000, help="default: 8000; 0 picks a free one")
 
 
@@ -149,8 +184,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _require_project(project)
         formats = FORMATS if command == "build" else (command,)
         jobs = getattr(args, "jobs", 1)
-        problems = build(project, formats=formats, briefs=getattr(args, "brief", None),
-                         jobs=max(1, jobs), strict=getattr(args, "strict", False))
+        problems = build(
+            project,
+            formats=formats,
+            briefs=getattr(args, "brief", None),
+            jobs=max(1, jobs),
+            strict=getattr(args, "strict", False),
+        )
         fmt = getattr(args, "problem_format", "text")
         if problems:
             print(format_problems(problems, fmt, stage="build"), file=sys.stderr)
@@ -168,7 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _require_project(project: Project) -> None:
     if not project.content.is_dir():
         raise BriefwrightError(
-            f"no content/ folder in {project.root}: is this a briefwright project?")
+            f"no content/ folder in {project.root}: is this a briefwright project?"
+        )
 
 
 def _check(project: Project, fmt: str, strict: bool) -> int:
@@ -188,17 +229,21 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
     report = write_schemas(project, check_only=args.check)
     if args.check:
         if report.stale:
-            print(f"schemas out of date: {', '.join(report.stale)}; run 'briefwright schema'",
-                  file=sys.stderr)
+            print(
+                f"schemas out of date: {', '.join(report.stale)}; run 'briefwright schema'",
+                file=sys.stderr,
+            )
             return 1
-        print(f"schemas up to date ({len(report.unchanged)} files in "
-              f"{project.rel(project.schemas)}/)")
+        print(
+            f"schemas up to date ({len(report.unchanged)} files in {project.rel(project.schemas)}/)"
+        )
         return 0
     for name in report.written:
         print(f"wrote {project.rel(project.schemas / name)}")
     if not report.written:
-        print(f"schemas up to date ({len(report.unchanged)} files in "
-              f"{project.rel(project.schemas)}/)")
+        print(
+            f"schemas up to date ({len(report.unchanged)} files in {project.rel(project.schemas)}/)"
+        )
     if args.link:
         linked = link_files(project)
         for path in linked:
@@ -218,16 +263,21 @@ def _source(project: Project, args: argparse.Namespace) -> int:
     if result.status == "unchanged":
         print(f"source '{result.source_id}' is already archived with this text; nothing changed")
     else:
-        print(f"{result.status} source '{result.source_id}': {result.text_path} "
-              f"({result.paragraphs} paragraphs, sha256 {result.sha256[:12]}…), {result.yaml_path}")
+        print(
+            f"{result.status} source '{result.source_id}': {result.text_path} "
+            f"({result.paragraphs} paragraphs, sha256 {result.sha256[:12]}…), {result.yaml_path}"
+        )
     if result.unknown and result.status != "unchanged":
-        print(f"  unknown: {', '.join(result.unknown)} — add them to {result.yaml_path} when "
-              "known (and take them out of 'unknown')")
+        print(
+            f"  unknown: {', '.join(result.unknown)} — add them to {result.yaml_path} when "
+            "known (and take them out of 'unknown')"
+        )
     if result.quotes:
         broken = result.broken
-        print(f"  {len(result.quotes)} quote{'s' * (len(result.quotes) != 1)} rely on it; "
-              f"{len(broken)} no longer match{'es' * (len(broken) == 1)}"
-              + (":" if broken else ""))
+        print(
+            f"  {len(result.quotes)} quote{'s' * (len(result.quotes) != 1)} rely on it; "
+            f"{len(broken)} no longer match{'es' * (len(broken) == 1)}" + (":" if broken else "")
+        )
         for status in broken:
             print(f"  {status.describe()}")
         if broken:
@@ -240,17 +290,21 @@ def _new(project: Project, args: argparse.Namespace) -> int:
     from .scaffold import new_item, problems_in
 
     _require_project(project)
-    written = new_item(project, args.what, args.name, item_id=args.item_id, source=args.source,
-                       kind=args.kind)
+    written = new_item(
+        project, args.what, args.name, item_id=args.item_id, source=args.source, kind=args.kind
+    )
     verb = "wrote" if written.created else "appended to"
     print(f"{verb} {written.path}" + (f": {args.what} '{written.id}'" if written.id else ""))
     todo = problems_in(project, written)
     if todo:
-        print(f"fill in the TODOs; the check reports {len(todo)} problem"
-              f"{'s' * (len(todo) != 1)} there until you do:")
+        print(
+            f"fill in the TODOs; the check reports {len(todo)} problem"
+            f"{'s' * (len(todo) != 1)} there until you do:"
+        )
         for problem in todo:
-            print(f"  {problem.path}:{problem.line}:{problem.col}: [{problem.code}] "
-                  f"{problem.message}")
+            print(
+                f"  {problem.path}:{problem.line}:{problem.col}: [{problem.code}] {problem.message}"
+            )
     return 0
 
 
@@ -280,7 +334,11 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
 
 
 EDITOR_COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
-    "schema": _schema, "source": _source, "new": _new, "diff": _diff, "impact": _impact,
+    "schema": _schema,
+    "source": _source,
+    "new": _new,
+    "diff": _diff,
+    "impact": _impact,
     "serve": _serve,
 }
 

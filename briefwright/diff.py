@@ -31,9 +31,16 @@ GIT_TIMEOUT = 60
 FOLDERS = ("content", "briefings", "templates")
 Status = Literal["added", "changed", "removed"]
 KINDS = ("brief", "claim", "quote", "source", "option", "position", "actor", "template")
-PLURAL = {"brief": "briefs", "claim": "claims", "quote": "quotes", "source": "sources",
-          "option": "options", "position": "positions", "actor": "actors",
-          "template": "templates"}
+PLURAL = {
+    "brief": "briefs",
+    "claim": "claims",
+    "quote": "quotes",
+    "source": "sources",
+    "option": "options",
+    "position": "positions",
+    "actor": "actors",
+    "template": "templates",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +82,14 @@ class ContentDiff:
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        result = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True,
-                                timeout=GIT_TIMEOUT, check=False)
+        result = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            input=stdin,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
     except FileNotFoundError:
         raise BriefwrightError("git is not installed (needed for 'diff')") from None
     except subprocess.TimeoutExpired:
@@ -122,15 +135,16 @@ def materialize(project: Project, commit: str, dest: Path) -> Project:
         if kind == "blob" and mode in ("100644", "100755"):
             wanted.append((oid, name.decode("utf-8", "surrogateescape")))
     if wanted:
-        stream = _git(top, "cat-file", "--batch",
-                      stdin="".join(f"{oid}\n" for oid, _ in wanted).encode())
+        stream = _git(
+            top, "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid, _ in wanted).encode()
+        )
         offset = 0
         for _oid, name in wanted:
             header_end = stream.index(b"\n", offset)
             size = int(stream[offset:header_end].split()[2])
-            data = stream[header_end + 1: header_end + 1 + size]
+            data = stream[header_end + 1 : header_end + 1 + size]
             offset = header_end + 1 + size + 1
-            relative = PurePosixPath(name[len(prefix):])
+            relative = PurePosixPath(name[len(prefix) :])
             if relative.is_absolute() or ".." in relative.parts:
                 continue
             target = dest.joinpath(*relative.parts)
@@ -161,7 +175,8 @@ def _template_files(project: Project) -> dict[str, dict[str, str]]:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
                 files[path.relative_to(folder).as_posix()] = hashlib.sha256(
-                    path.read_bytes()).hexdigest()
+                    path.read_bytes()
+                ).hexdigest()
         found[folder.name] = files
     return found
 
@@ -185,8 +200,13 @@ class _Side:
             return set(content.briefings)  # actor names appear anywhere in a brief
         if kind == "template":
             return {n for n, b in content.briefings.items() if b.template == key}
-        attribute = {"claim": "claims", "quote": "quotes", "source": "sources",
-                     "option": "options", "position": "actors"}[kind]
+        attribute = {
+            "claim": "claims",
+            "quote": "quotes",
+            "source": "sources",
+            "option": "options",
+            "position": "actors",
+        }[kind]
         return {n for n, s in self.scopes.items() if key in getattr(s, attribute)}
 
 
@@ -194,9 +214,15 @@ def _items(side: _Side, kind: str) -> Mapping[str, Any]:
     content = side.content
     if kind == "template":
         return side.templates
-    return {"brief": content.briefings, "claim": content.claims, "quote": content.quotes,
-            "source": content.sources, "option": content.options,
-            "position": content.positions, "actor": content.actors}[kind]
+    return {
+        "brief": content.briefings,
+        "claim": content.claims,
+        "quote": content.quotes,
+        "source": content.sources,
+        "option": content.options,
+        "position": content.positions,
+        "actor": content.actors,
+    }[kind]
 
 
 def _snapshot(side: _Side, kind: str, item: Any, key: str) -> dict[str, Any]:
@@ -220,8 +246,9 @@ def compare(base: Content, head: Content) -> list[Change]:
             after = _snapshot(sides[1], kind, new, key) if new is not None else None
             if before == after:
                 continue
-            status: Status = "added" if before is None else "removed" if after is None else (
-                "changed")
+            status: Status = (
+                "added" if before is None else "removed" if after is None else ("changed")
+            )
             fields = _changed_fields(before, after) if before and after else ()
             briefs = sides[0].briefs_using(kind, key) | sides[1].briefs_using(kind, key)
             item = new if new is not None else old
@@ -231,8 +258,9 @@ def compare(base: Content, head: Content) -> list[Change]:
             elif item is not None:
                 path = item.where.path
                 line = item.where.at()[0]
-            changes.append(Change(kind, key, status, fields, before, after,
-                                  tuple(sorted(briefs)), path, line))
+            changes.append(
+                Change(kind, key, status, fields, before, after, tuple(sorted(briefs)), path, line)
+            )
     return changes
 
 
@@ -240,18 +268,21 @@ def diff_revisions(project: Project, base: str, head: str | None = None) -> Cont
     """Compare BASE with HEAD (a revision, or the working tree when None)."""
     if not project.content.is_dir() and head is None:
         raise BriefwrightError(
-            f"no content/ folder in {project.root}: is this a briefwright project?")
+            f"no content/ folder in {project.root}: is this a briefwright project?"
+        )
     _repo(project.root)
     base_commit = resolve(project.root, base)
     head_commit = resolve(project.root, head) if head is not None else None
     with tempfile.TemporaryDirectory(prefix="briefwright-diff-") as tmp:
-        base_content, base_problems = load_project(materialize(project, base_commit,
-                                                               Path(tmp) / "base"))
+        base_content, base_problems = load_project(
+            materialize(project, base_commit, Path(tmp) / "base")
+        )
         if head_commit is None:
             head_content, head_problems = load_project(project)
         else:
-            head_content, head_problems = load_project(materialize(project, head_commit,
-                                                                   Path(tmp) / "head"))
+            head_content, head_problems = load_project(
+                materialize(project, head_commit, Path(tmp) / "head")
+            )
         changes = compare(base_content, head_content)
 
     def errors(problems: Iterable[Any]) -> int:
@@ -290,8 +321,11 @@ def _label(revision: Revision) -> str:
     if revision.commit is None:
         return "working tree"
     short = revision.commit[:7]
-    return code(short) if revision.label in (revision.commit, short) else (
-        f"{code(revision.label)} ({short})")
+    return (
+        code(short)
+        if revision.label in (revision.commit, short)
+        else (f"{code(revision.label)} ({short})")
+    )
 
 
 def _citation(cite: Mapping[str, Any]) -> str:
@@ -303,8 +337,13 @@ def _value(value: Any) -> str:
     if value is None:
         return "(none)"
     if isinstance(value, list):
-        return ", ".join(md(v) if not isinstance(v, dict) else md(json.dumps(v, ensure_ascii=False))
-                         for v in value) or "(none)"
+        return (
+            ", ".join(
+                md(v) if not isinstance(v, dict) else md(json.dumps(v, ensure_ascii=False))
+                for v in value
+            )
+            or "(none)"
+        )
     if isinstance(value, dict):
         return md(json.dumps(value, ensure_ascii=False, sort_keys=True))
     return md(value)
@@ -348,15 +387,24 @@ def _field_lines(change: Change) -> list[str]:
             files_old, files_new = old or {}, new or {}
             for name in sorted({*files_old, *files_new}):
                 if files_old.get(name) != files_new.get(name):
-                    what = "added" if name not in files_old else "removed" if (
-                        name not in files_new) else "changed"
+                    what = (
+                        "added"
+                        if name not in files_old
+                        else "removed"
+                        if (name not in files_new)
+                        else "changed"
+                    )
                     lines.append(f"  - {what}: {code(name)}")
         elif field in ("sections", "points"):
             describe = _section if field == "sections" else _point
-            lines += [f"  - {field[:-1]} removed: {describe(x)}" for x in old or []
-                      if x not in (new or [])]
-            lines += [f"  - {field[:-1]} added: {describe(x)}" for x in new or []
-                      if x not in (old or [])]
+            lines += [
+                f"  - {field[:-1]} removed: {describe(x)}"
+                for x in old or []
+                if x not in (new or [])
+            ]
+            lines += [
+                f"  - {field[:-1]} added: {describe(x)}" for x in new or [] if x not in (old or [])
+            ]
         else:
             lines.append(f"  - {field}: {_value(old)} → {_value(new)}")
     return lines
@@ -403,18 +451,24 @@ def _counts(changes: list[Change]) -> str:
 def to_markdown(result: ContentDiff) -> str:
     lines = [f"## Content changes: {_label(result.base)} → {_label(result.head)}", ""]
     if not result.changes:
-        lines.append("No changes to claims, quotes, sources, options, positions, actors, "
-                     "briefs or templates.")
+        lines.append(
+            "No changes to claims, quotes, sources, options, positions, actors, "
+            "briefs or templates."
+        )
     else:
-        summary = [f"{PLURAL[kind]}: {_counts(result.of(kind))}" for kind in KINDS
-                   if result.of(kind)]
+        summary = [
+            f"{PLURAL[kind]}: {_counts(result.of(kind))}" for kind in KINDS if result.of(kind)
+        ]
         lines.append("; ".join(summary) + ".")
         lines.append(f"Briefs affected: {_briefs(result.briefs)}.")
     for revision, name in ((result.base, "base"), (result.head, "head")):
         if revision.load_errors:
-            lines += ["", f"> ⚠ The {name} revision has {revision.load_errors} loading "
-                      f"error{'s' * (revision.load_errors != 1)}: items that did not load are "
-                      "not compared. Run `briefwright check` on it."]
+            lines += [
+                "",
+                f"> ⚠ The {name} revision has {revision.load_errors} loading "
+                f"error{'s' * (revision.load_errors != 1)}: items that did not load are "
+                "not compared. Run `briefwright check` on it.",
+            ]
     for kind in KINDS:
         changes = result.of(kind)
         if not changes:

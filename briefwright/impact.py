@@ -44,9 +44,14 @@ class Impact:
     briefs: tuple[Dependent, ...]
 
     def groups(self) -> list[tuple[str, tuple[Dependent, ...]]]:
-        return [("claims", self.claims), ("judgments (through basis)", self.judgments),
-                ("quotes", self.quotes), ("options", self.options),
-                ("position points", self.position_points), ("briefs", self.briefs)]
+        return [
+            ("claims", self.claims),
+            ("judgments (through basis)", self.judgments),
+            ("quotes", self.quotes),
+            ("options", self.options),
+            ("position points", self.position_points),
+            ("briefs", self.briefs),
+        ]
 
     @property
     def total(self) -> int:
@@ -94,9 +99,11 @@ def source_impact(content: Content, source_id: str) -> Impact:
             para = locate(content, cite)
             where = "no archived text" if source_id not in content.texts else "quote not found"
             detail = (f"¶ {para}" if para else where) + (
-                f"; also cites {', '.join(others)}" if others else "")
-            direct[claim.id] = Dependent(claim.id, *_at(claim, "cites", index, "source"), detail,
-                                         not others)
+                f"; also cites {', '.join(others)}" if others else ""
+            )
+            direct[claim.id] = Dependent(
+                claim.id, *_at(claim, "cites", index, "source"), detail, not others
+            )
 
     # Judgments: fixpoint over basis, so a judgment on a judgment is found too.
     affected = set(direct)
@@ -109,13 +116,17 @@ def source_impact(content: Content, source_id: str) -> Impact:
                 continue
             via = sorted(set(claim.basis) & affected)
             sole = _sources_under(content, claim, {claim.id}) == {source_id}
-            judgments[claim.id] = Dependent(claim.id, *_at(claim, "basis"),
-                                            f"via {', '.join(via)}", sole)
+            judgments[claim.id] = Dependent(
+                claim.id, *_at(claim, "basis"), f"via {', '.join(via)}", sole
+            )
             affected.add(claim.id)
             changed = True
 
-    quotes = [Dependent(q.id, *_at(q, "source"), _quote_para(content, q), True)
-              for q in content.quotes.values() if q.source == source_id]
+    quotes = [
+        Dependent(q.id, *_at(q, "source"), _quote_para(content, q), True)
+        for q in content.quotes.values()
+        if q.source == source_id
+    ]
 
     options = []
     for option in content.options.values():
@@ -126,8 +137,12 @@ def source_impact(content: Content, source_id: str) -> Impact:
                 hits.append(f"{group}: {', '.join(found)}")
         if hits:
             ids = {*option.claims, *option.pros, *option.cons, *option.risks}
-            sole = all(i in affected and (i not in direct or direct[i].only_this_source)
-                       and (i not in judgments or judgments[i].only_this_source) for i in ids)
+            sole = all(
+                i in affected
+                and (i not in direct or direct[i].only_this_source)
+                and (i not in judgments or judgments[i].only_this_source)
+                for i in ids
+            )
             options.append(Dependent(option.id, *_at(option, "id"), "; ".join(hits), sole))
 
     points = []
@@ -135,9 +150,14 @@ def source_impact(content: Content, source_id: str) -> Impact:
         for index, point in enumerate(position.points):
             found = sorted(set(point.claims) & affected)
             if found:
-                points.append(Dependent(f"{actor}: {point.label}",
-                                        *_at(position, "points", index, "claims"),
-                                        ", ".join(found), False))
+                points.append(
+                    Dependent(
+                        f"{actor}: {point.label}",
+                        *_at(position, "points", index, "claims"),
+                        ", ".join(found),
+                        False,
+                    )
+                )
 
     briefs = []
     for name, brief in sorted(content.briefings.items()):
@@ -151,10 +171,14 @@ def source_impact(content: Content, source_id: str) -> Impact:
 
     source = content.sources.get(source_id)
     return Impact(
-        source_id, _describe_source(content, source_id), bool(source and source.withdrawn),
+        source_id,
+        _describe_source(content, source_id),
+        bool(source and source.withdrawn),
         tuple(sorted(direct.values(), key=lambda d: (d.path, d.line))),
         tuple(sorted(judgments.values(), key=lambda d: (d.path, d.line))),
-        tuple(sorted(quotes, key=lambda d: (d.path, d.line))), tuple(options), tuple(points),
+        tuple(sorted(quotes, key=lambda d: (d.path, d.line))),
+        tuple(options),
+        tuple(points),
         tuple(briefs),
     )
 
@@ -162,7 +186,8 @@ def source_impact(content: Content, source_id: str) -> Impact:
 def impact(project: Project, source_id: str) -> Impact:
     if not project.content.is_dir():
         raise BriefwrightError(
-            f"no content/ folder in {project.root}: is this a briefwright project?")
+            f"no content/ folder in {project.root}: is this a briefwright project?"
+        )
     content, _ = load_project(project)
     result = source_impact(content, source_id)
     if source_id not in content.sources and result.total == 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,10 +40,9 @@ def _located_path(value: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     """
     path: list[str | int] = []
     for step in loc:
-        if isinstance(value, dict) and step in value:
-            value = value[step]
-            path.append(step)
-        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+        in_dict = isinstance(value, dict) and step in value
+        in_list = isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value)
+        if in_dict or in_list:
             value = value[step]
             path.append(step)
     return tuple(path)
@@ -52,24 +52,63 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model an error location points into: Citation for ('cites', 0, 'qoute')."""
+    union: list[type[BaseModel]] = []
+    for step in loc[:-1]:
+        if union and isinstance(step, str):
+            # A tagged union puts its tag in the location: ('sections', 0, 'claims', 'titel').
+            tagged = [
+                m
+                for m in union
+                if "type" in m.model_fields
+                and step in typing.get_args(m.model_fields["type"].annotation)
+            ]
+            if tagged:
+                model, union = tagged[0], []
+                continue
+        fields = {f.alias or name: f for name, f in model.model_fields.items()}
+        field = fields.get(step) if isinstance(step, str) else None
+        if field is None:
+            continue
+        found = _models_in(field.annotation)
+        if len(found) == 1:
+            model = found[0]
+        elif found:
+            union = found
+    return model
+
+
 def _explain(error: dict[str, Any], model: type[BaseModel], key: str) -> tuple[str, str | None]:
     kind = error["type"]
+    model = _model_at(model, tuple(error["loc"]))
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(key, _field_names(model), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else (
-            "allowed keys: " + ", ".join(_field_names(model)))
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else ("allowed keys: " + ", ".join(_field_names(model)))
+        )
         return f"unknown key '{key}'", hint
     if kind == "missing":
         return f"missing required key '{key}'", f"add '{key}:' (see docs/content-model.md)"
     message = error["msg"]
     if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     where = f"'{key}': " if key else ""
     shown = error.get("input")
     if isinstance(shown, str | int) and len(str(shown)) < 80:
         message = f"{message} (got '{shown}')"
     hint = None
-    if kind == "string_pattern_mismatch" and "a-z0-9" in str(error.get("ctx", {}).get("pattern", "")):
+    if kind == "string_pattern_mismatch" and "a-z0-9" in str(
+        error.get("ctx", {}).get("pattern", "")
+    ):
         hint = "ids are kebab-case: lower-case letters, digits and single hyphens"
     elif kind == "literal_error":
         hint = "allowed: " + str(error.get("ctx", {}).get("expected", ""))
@@ -96,11 +135,17 @@ def _positions_by_item(doc: Document) -> dict[str | int, Positions]:
 
 
 def _validate(
-    model: type[R], value: Any, doc: Document, path: tuple[str | int, ...], problems: list[Problem],
+    model: type[R],
+    value: Any,
+    doc: Document,
+    path: tuple[str | int, ...],
+    problems: list[Problem],
     positions: Positions | None = None,
 ) -> R | None:
     """Validate one item; `positions` are its own (relative to `path`) when known already."""
-    item_id = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+    item_id = (
+        value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+    )
     try:
         item = model.model_validate(value)
     except ValidationError as exc:
@@ -108,15 +153,21 @@ def _validate(
             sub = _located_path(value, error["loc"])
             full = (*path, *sub)
             names = [step for step in (*path, *sub) if isinstance(step, str)]
-            key = str(error["loc"][-1]) if error["type"] in ("extra_forbidden", "missing") else (
-                names[-1] if names else "")
+            key = (
+                str(error["loc"][-1])
+                if error["type"] in ("extra_forbidden", "missing")
+                else (names[-1] if names else "")
+            )
             if error["type"] in ("extra_forbidden", "missing"):
                 at = doc.key_positions.get(full) or doc.where(full)
             else:
                 at = doc.where(full)
             message, hint = _explain(error, model, key)
-            problems.append(Problem(doc.path, at[0], at[1], "invalid-field", "error", message,
-                                    id=item_id, hint=hint))
+            problems.append(
+                Problem(
+                    doc.path, at[0], at[1], "invalid-field", "error", message, id=item_id, hint=hint
+                )
+            )
         return None
     if positions is None:
         prefix_len = len(path)
@@ -127,8 +178,16 @@ def _validate(
 
 def _items(doc: Document, problems: list[Problem], what: str) -> Iterator[tuple[int, Any]]:
     if not isinstance(doc.value, list):
-        problems.append(Problem(doc.path, 1, 1, "invalid-field", "error",
-                                f"expected a list of {what} (lines starting with '- ')"))
+        problems.append(
+            Problem(
+                doc.path,
+                1,
+                1,
+                "invalid-field",
+                "error",
+                f"expected a list of {what} (lines starting with '- ')",
+            )
+        )
         return
     yield from enumerate(doc.value)
 
@@ -136,8 +195,16 @@ def _items(doc: Document, problems: list[Problem], what: str) -> Iterator[tuple[
 def _single(doc: Document, problems: list[Problem], what: str) -> bool:
     if isinstance(doc.value, dict):
         return True
-    problems.append(Problem(doc.path, 1, 1, "invalid-field", "error",
-                            f"expected one {what} as a mapping of keys to values"))
+    problems.append(
+        Problem(
+            doc.path,
+            1,
+            1,
+            "invalid-field",
+            "error",
+            f"expected one {what} as a mapping of keys to values",
+        )
+    )
     return False
 
 
@@ -145,11 +212,18 @@ def _add(table: dict[str, R], key: str, item: R, problems: list[Problem], what: 
     if key in table:
         first = table[key].where
         line, col = item.where.at("id") if "id" in type(item).model_fields else item.where.at()
-        problems.append(Problem(
-            item.where.path, line, col, "duplicate-id", "error",
-            f"{what} '{key}' is defined twice (first at {first.path}:{first.at()[0]})",
-            id=key, hint="rename one of them; ids must be unique within their kind",
-        ))
+        problems.append(
+            Problem(
+                item.where.path,
+                line,
+                col,
+                "duplicate-id",
+                "error",
+                f"{what} '{key}' is defined twice (first at {first.path}:{first.at()[0]})",
+                id=key,
+                hint="rename one of them; ids must be unique within their kind",
+            )
+        )
         return
     table[key] = item
 
@@ -183,6 +257,22 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
     problems: list[Problem] = []
 
     def read(path: Path) -> Document | None:
+        if not path.resolve().is_relative_to(project.root.resolve()):
+            # A link committed in a pull request must not make CI read (and print parts
+            # of) a file outside the project.
+            shown = path.relative_to(project.root).as_posix()  # rel() would follow the link
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "yaml-unsafe",
+                    "error",
+                    f"{shown} is a link to a file outside the project; it is not read",
+                    hint="content files must be real files inside the project",
+                )
+            )
+            return None
         doc, found = load_file(path, project.rel(path))
         problems.extend(found)
         return doc
@@ -209,11 +299,18 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
             continue
         if source.id != path.stem:
             line, col = source.where.at("id")
-            problems.append(Problem(
-                doc.path, line, col, "id-mismatch", "error",
-                f"source id '{source.id}' differs from its file name '{path.name}'",
-                id=source.id, hint=f"rename the file to '{source.id}.yaml' or change the id",
-            ))
+            problems.append(
+                Problem(
+                    doc.path,
+                    line,
+                    col,
+                    "id-mismatch",
+                    "error",
+                    f"source id '{source.id}' differs from its file name '{path.name}'",
+                    id=source.id,
+                    hint=f"rename the file to '{source.id}.yaml' or change the id",
+                )
+            )
         _add(sources, source.id, source, problems, "source")
         text = _read_text(project, path.parent, source, problems)
         if text is not None:
@@ -245,11 +342,17 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
             continue
         if position.actor != path.stem:
             line, col = position.where.at("actor")
-            problems.append(Problem(
-                doc.path, line, col, "id-mismatch", "error",
-                f"position of '{position.actor}' is in '{path.name}'",
-                hint=f"name the file '{position.actor}.yaml'",
-            ))
+            problems.append(
+                Problem(
+                    doc.path,
+                    line,
+                    col,
+                    "id-mismatch",
+                    "error",
+                    f"position of '{position.actor}' is in '{path.name}'",
+                    hint=f"name the file '{position.actor}.yaml'",
+                )
+            )
         _add(positions, position.actor, position, problems, "position of")
 
     briefings: dict[str, Briefing] = {}
@@ -261,8 +364,9 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
         if briefing is not None:
             _add(briefings, path.stem, briefing, problems, "brief")
 
-    content = Content(project, sources, texts, claims, quotes, actors, positions, options,
-                      briefings)
+    content = Content(
+        project, sources, texts, claims, quotes, actors, positions, options, briefings
+    )
     return content, problems
 
 
@@ -273,11 +377,19 @@ def _read_text(
     target = (folder / source.text).resolve()
     # The archived text must sit beside its YAML: no '../' or absolute paths from content.
     if target.parent != folder.resolve() or Path(source.text).name != source.text:
-        problems.append(Problem(
-            source.where.path, line, col, "source-text-missing", "error",
-            f"source '{source.id}': text '{source.text}' must be a file name in {project.rel(folder)}/",
-            id=source.id, hint=f"write 'text: {source.id}.txt' and put the file beside the YAML",
-        ))
+        problems.append(
+            Problem(
+                source.where.path,
+                line,
+                col,
+                "source-text-missing",
+                "error",
+                f"source '{source.id}': text '{source.text}' must be a file name in "
+                f"{project.rel(folder)}/",
+                id=source.id,
+                hint=f"write 'text: {source.id}.txt' and put the file beside the YAML",
+            )
+        )
         return None
     try:
         if target.is_symlink():
@@ -285,28 +397,49 @@ def _read_text(
         data = target.read_bytes()
         text = SourceText.from_bytes(data)
     except FileNotFoundError:
-        problems.append(Problem(
-            source.where.path, line, col, "source-text-missing", "error",
-            f"source '{source.id}': archived text '{project.rel(target)}' does not exist",
-            id=source.id, hint="add the archived text of the source beside its YAML",
-        ))
+        problems.append(
+            Problem(
+                source.where.path,
+                line,
+                col,
+                "source-text-missing",
+                "error",
+                f"source '{source.id}': archived text '{project.rel(target)}' does not exist",
+                id=source.id,
+                hint="add the archived text of the source beside its YAML",
+            )
+        )
         return None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        problems.append(Problem(
-            source.where.path, line, col, "source-text-missing", "error",
-            f"source '{source.id}': archived text '{project.rel(target)}' cannot be read: {reason}",
-            id=source.id, hint="archived texts are UTF-8 text files",
-        ))
+        problems.append(
+            Problem(
+                source.where.path,
+                line,
+                col,
+                "source-text-missing",
+                "error",
+                f"source '{source.id}': archived text '{project.rel(target)}' "
+                f"cannot be read: {reason}",
+                id=source.id,
+                hint="archived texts are UTF-8 text files",
+            )
+        )
         return None
     if text.sha256 != source.sha256:
         line, col = source.where.at("sha256")
-        problems.append(Problem(
-            source.where.path, line, col, "source-text-changed", "error",
-            f"source '{source.id}': archived text '{project.rel(target)}' has sha256 "
-            f"{text.sha256[:12]}…, not the recorded {source.sha256[:12]}…",
-            id=source.id,
-            hint="archived texts are never edited; if the change is a deliberate re-archive, "
-            f"record the new sha256 ({text.sha256}) and re-check every quote",
-        ))
+        problems.append(
+            Problem(
+                source.where.path,
+                line,
+                col,
+                "source-text-changed",
+                "error",
+                f"source '{source.id}': archived text '{project.rel(target)}' has sha256 "
+                f"{text.sha256[:12]}…, not the recorded {source.sha256[:12]}…",
+                id=source.id,
+                hint="archived texts are never edited; if the change is a deliberate re-archive, "
+                f"record the new sha256 ({text.sha256}) and re-check every quote",
+            )
+        )
     return text

@@ -24,8 +24,21 @@ from .textmatch import SourceText
 from .yamlio import load_file
 
 METADATA = ("title", "container", "authors", "issued", "url")
-SOURCE_KEYS = ("id", "title", "container", "authors", "issued", "url", "accessed", "kind", "text",
-               "sha256", "unknown", "note", "withdrawn")
+SOURCE_KEYS = (
+    "id",
+    "title",
+    "container",
+    "authors",
+    "issued",
+    "url",
+    "accessed",
+    "kind",
+    "text",
+    "sha256",
+    "unknown",
+    "note",
+    "withdrawn",
+)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -38,8 +51,9 @@ def yaml_string(value: str) -> str:
     """A YAML double-quoted scalar. JSON's escapes are YAML's, except the line separators
     YAML would fold, which are escaped too."""
     text = json.dumps(value, ensure_ascii=False)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace(
-        "\u0085", "\\u0085")
+    return (
+        text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085")
+    )
 
 
 def _check_id(value: str, what: str) -> None:
@@ -115,8 +129,11 @@ class QuoteStatus:
     def describe(self) -> str:
         head = f"{self.path}:{self.line}:{self.col}: {self.item} '{self.id}'"
         if self.found_at is None:
-            before = {True: " (it matched the previous text)",
-                      False: " (it did not match the previous text either)", None: ""}
+            before = {
+                True: " (it matched the previous text)",
+                False: " (it did not match the previous text either)",
+                None: "",
+            }
             return f"{head}: quote no longer matches{before[self.matched_before]}"
         return f"{head}: quote is now in ¶ {self.found_at}, not ¶ {self.para}"
 
@@ -160,8 +177,9 @@ def _leading_comments(path: Path) -> list[str]:
     return lines
 
 
-def render_source_yaml(project: Project, path: Path, fields: Mapping[str, Any],
-                       comments: Iterable[str] = ()) -> str:
+def render_source_yaml(
+    project: Project, path: Path, fields: Mapping[str, Any], comments: Iterable[str] = ()
+) -> str:
     out = [modeline(project, path, kind_named("source")).rstrip("\n"), *comments]
     for key in SOURCE_KEYS:
         if key not in fields or fields[key] is None:
@@ -173,8 +191,9 @@ def render_source_yaml(project: Project, path: Path, fields: Mapping[str, Any],
                 continue
             out.append("authors:")
             for name in value:
-                parts = ", ".join(f"{k}: {yaml_string(str(v))}" for k, v in name.items()
-                                  if v is not None)
+                parts = ", ".join(
+                    f"{k}: {yaml_string(str(v))}" for k, v in name.items() if v is not None
+                )
                 out.append(f"  - {{{parts}}}")
         elif key == "unknown":
             if value:
@@ -194,40 +213,51 @@ def _validation_error(exc: ValidationError, source_id: str) -> BriefwrightError:
     for error in exc.errors():
         field = ".".join(str(step) for step in error["loc"])
         message = error["msg"].removeprefix("Value error, ")
-        lines.append(f"--{field.split('.')[0]}: {message}" + (
-            f" (got '{error['input']}')" if isinstance(error.get("input"), str) else ""))
+        lines.append(
+            f"--{field.split('.')[0]}: {message}"
+            + (f" (got '{error['input']}')" if isinstance(error.get("input"), str) else "")
+        )
     return BriefwrightError(f"source '{source_id}' was not written:\n  " + "\n  ".join(lines))
 
 
-def quote_statuses(project: Project, source_id: str, new: SourceText,
-                   old: SourceText | None) -> tuple[QuoteStatus, ...]:
+def quote_statuses(
+    project: Project, source_id: str, new: SourceText, old: SourceText | None
+) -> tuple[QuoteStatus, ...]:
     """Anchor every quote that relies on the source in its new text (as the check does)."""
     content, _ = load_project(project)
     found: list[QuoteStatus] = []
 
-    def status(item: Any, keys: tuple[str | int, ...], kind: Literal["claim", "quote"],
-               quote: str, para: int | None) -> QuoteStatus:
+    def status(
+        item: Any,
+        keys: tuple[str | int, ...],
+        kind: Literal["claim", "quote"],
+        quote: str,
+        para: int | None,
+    ) -> QuoteStatus:
         match = new.find(quote, para) or new.find(quote)
         before = None
         if old is not None:
             before = (old.find(quote, para) or old.find(quote)) is not None
         line, col = item.where.at(*keys)
-        return QuoteStatus(item.where.path, line, col, kind, item.id, para,
-                           match.para if match else None, before)
+        return QuoteStatus(
+            item.where.path, line, col, kind, item.id, para, match.para if match else None, before
+        )
 
     for claim in content.claims.values():
         for index, citation in enumerate(claim.cites):
             if citation.source == source_id:
-                found.append(status(claim, ("cites", index, "quote"), "claim", citation.quote,
-                                    citation.para))
+                found.append(
+                    status(claim, ("cites", index, "quote"), "claim", citation.quote, citation.para)
+                )
     for quote in content.quotes.values():
         if quote.source == source_id:
             found.append(status(quote, ("text",), "quote", quote.text, quote.para))
     return tuple(sorted(found, key=lambda q: (q.path, q.line, q.col)))
 
 
-def add_source(project: Project, file: Path, source_id: str, meta: SourceMeta,
-               force: bool = False) -> Archived:
+def add_source(
+    project: Project, file: Path, source_id: str, meta: SourceMeta, force: bool = False
+) -> Archived:
     """Archive FILE as content/sources/ID.txt and write ID.yaml with its sha256."""
     _check_id(source_id, "source id")
     try:
@@ -270,18 +300,23 @@ def add_source(project: Project, file: Path, source_id: str, meta: SourceMeta,
     comments = _leading_comments(yaml_path)
     yaml_text = render_source_yaml(project, yaml_path, fields, comments)
     same_text = old_bytes == data
-    same_yaml = existing is not None and all(
-        str(existing.get(k)) == str(v) for k, v in given.items() if k != "authors"
-    ) and ("authors" not in given or existing.get("authors") == given["authors"]) and (
-        existing.get("sha256") == new.sha256)
+    same_yaml = (
+        existing is not None
+        and all(str(existing.get(k)) == str(v) for k, v in given.items() if k != "authors")
+        and ("authors" not in given or existing.get("authors") == given["authors"])
+        and (existing.get("sha256") == new.sha256)
+    )
     if existing is None and (old_bytes is None or same_text):
         # New, or the text was saved by hand as content/sources/ID.txt first.
         status: Literal["created", "unchanged", "re-archived", "updated"] = "created"
     elif same_text and same_yaml:
         status = "unchanged"
     elif not force:
-        what = "a different archived text" if old_bytes is not None and not same_text else (
-            "different metadata")
+        what = (
+            "a different archived text"
+            if old_bytes is not None and not same_text
+            else ("different metadata")
+        )
         raise BriefwrightError(
             f"source '{source_id}' already exists ({project.rel(yaml_path)}) with {what}; "
             "archived texts are never edited. To re-archive it deliberately, pass --force "
@@ -297,8 +332,16 @@ def add_source(project: Project, file: Path, source_id: str, meta: SourceMeta,
             _write(text_path, data)
         _write(yaml_path, yaml_text.encode("utf-8"))
     quotes = quote_statuses(project, source_id, new, old)
-    return Archived(source_id, status, project.rel(text_path), project.rel(yaml_path), new.sha256,
-                    len(new.paragraphs), tuple(unknown), quotes)
+    return Archived(
+        source_id,
+        status,
+        project.rel(text_path),
+        project.rel(yaml_path),
+        new.sha256,
+        len(new.paragraphs),
+        tuple(unknown),
+        quotes,
+    )
 
 
 # --- skeletons -----------------------------------------------------------------------
@@ -392,8 +435,13 @@ def _verify(project: Project, path: Path, previous: bytes | None) -> None:
     """The written file must load cleanly; otherwise put the old one back."""
     _, problems = load_project(project)
     rel = project.rel(path)
-    bad = [p for p in problems if p.path == rel and p.code in (
-        "yaml-syntax", "yaml-unsafe", "yaml-duplicate-key", "invalid-field", "duplicate-id")]
+    bad = [
+        p
+        for p in problems
+        if p.path == rel
+        and p.code
+        in ("yaml-syntax", "yaml-unsafe", "yaml-duplicate-key", "invalid-field", "duplicate-id")
+    ]
     if not bad:
         return
     if previous is None:
@@ -402,14 +450,21 @@ def _verify(project: Project, path: Path, previous: bytes | None) -> None:
         _write(path, previous)
     raise BriefwrightError(
         f"{rel} was left unchanged: adding the skeleton would not load (is it a list of "
-        "items, one '- id:' per item?)", bad,
+        "items, one '- id:' per item?)",
+        bad,
     )
 
 
-def new_item(project: Project, what: Literal["claim", "quote", "brief"], name: str, *,
-             item_id: str | None = None, source: str | None = None,
-             kind: Literal["fact", "assessment", "judgment"] = "fact",
-             today: dt.date | None = None) -> Written:
+def new_item(
+    project: Project,
+    what: Literal["claim", "quote", "brief"],
+    name: str,
+    *,
+    item_id: str | None = None,
+    source: str | None = None,
+    kind: Literal["fact", "assessment", "judgment"] = "fact",
+    today: dt.date | None = None,
+) -> Written:
     """Write a commented skeleton: claims/quotes are appended to content/<what>s/NAME.yaml
     (created if needed), a brief goes to briefings/NAME.yaml."""
     _check_id(name, "name")
@@ -430,14 +485,16 @@ def new_item(project: Project, what: Literal["claim", "quote", "brief"], name: s
     folder = project.claims if what == "claim" else project.quotes
     path = folder / f"{name}.yaml"
     taken = _taken_ids(project)
-    new_id = item_id or _fresh_id(f"todo-{what}" if kind != "judgment" else "todo-judgment",
-                                  taken)
+    new_id = item_id or _fresh_id(f"todo-{what}" if kind != "judgment" else "todo-judgment", taken)
     if item_id is not None and item_id in taken:
         raise BriefwrightError(f"id '{item_id}' is already used; choose another")
     source_id = source or "todo-source-id"
     values = {
-        "id": new_id, "pad": _pad(new_id, len("- id: ")), "kind": kind,
-        "kpad": _pad(kind, len("  kind: ")), "source": source_id,
+        "id": new_id,
+        "pad": _pad(new_id, len("- id: ")),
+        "kind": kind,
+        "kpad": _pad(kind, len("  kind: ")),
+        "source": source_id,
         "spad": _pad(source_id, len("    - source: ") if what == "claim" else len("  source: ")),
     }
     template = QUOTE if what == "quote" else JUDGMENT if kind == "judgment" else CLAIM
@@ -445,9 +502,14 @@ def new_item(project: Project, what: Literal["claim", "quote", "brief"], name: s
     previous = path.read_bytes() if path.exists() else None
     if previous is None:
         schema = kind_named("claims" if what == "claim" else "quotes")
-        data = modeline(project, path, schema) + (
-            "# Replace each TODO, then run `briefwright check`: it reports this item until "
-            "you do.\n") + skeleton
+        data = (
+            modeline(project, path, schema)
+            + (
+                "# Replace each TODO, then run `briefwright check`: it reports this item until "
+                "you do.\n"
+            )
+            + skeleton
+        )
     else:
         try:
             head = previous.decode("utf-8")

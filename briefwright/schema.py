@@ -60,10 +60,19 @@ KINDS: tuple[Kind, ...] = (
     Kind("source", "A source: content/sources/<id>.yaml", Source, "content/sources"),
     Kind("claims", "Claims: a list in content/claims/*.yaml", list[Claim], "content/claims"),
     Kind("quotes", "Quotes: a list in content/quotes/*.yaml", list[Quote], "content/quotes"),
-    Kind("actors", "Actors: content/actors.yaml", list[Actor], "content",
-         single_file="content/actors.yaml"),
-    Kind("position", "An actor's position: content/positions/<actor>.yaml", Position,
-         "content/positions"),
+    Kind(
+        "actors",
+        "Actors: content/actors.yaml",
+        list[Actor],
+        "content",
+        single_file="content/actors.yaml",
+    ),
+    Kind(
+        "position",
+        "An actor's position: content/positions/<actor>.yaml",
+        Position,
+        "content/positions",
+    ),
     Kind("options", "Options: a list in content/options/*.yaml", list[Option], "content/options"),
     Kind("briefing", "A brief: briefings/<name>.yaml", Briefing, "briefings"),
 )

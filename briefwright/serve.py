@@ -85,17 +85,25 @@ def rebuild(project: Project, say: Callable[[str], None]) -> bool:
     return not has_errors(problems)
 
 
-def serve(project: Project, port: int = 8000, *, stop: threading.Event | None = None,
-          on_ready: Callable[[Preview], None] | None = None,
-          say: Callable[[str], None] | None = None, poll: float = POLL_SECONDS) -> None:
+def serve(
+    project: Project,
+    port: int = 8000,
+    *,
+    stop: threading.Event | None = None,
+    on_ready: Callable[[Preview], None] | None = None,
+    say: Callable[[str], None] | None = None,
+    poll: float = POLL_SECONDS,
+) -> None:
     """Build, serve and watch until `stop` is set or Ctrl-C."""
+
     def default_say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
     say = say or default_say
     if not project.content.is_dir():
         raise BriefwrightError(
-            f"no content/ folder in {project.root}: is this a briefwright project?")
+            f"no content/ folder in {project.root}: is this a briefwright project?"
+        )
     stop = stop or threading.Event()
     handler = functools.partial(_Handler, directory=str(project.dist))
     try:  # bind first: a busy port should not wait for a build to be reported
@@ -112,11 +120,17 @@ def serve(project: Project, port: int = 8000, *, stop: threading.Event | None = 
     project.dist.mkdir(parents=True, exist_ok=True)
     server.daemon_threads = True
     preview = Preview(server, stop)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                              name="briefwright-preview", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.2},
+        name="briefwright-preview",
+        daemon=True,
+    )
     thread.start()
-    say(f"serving {_index_url(project, preview.url)} — watching content/, briefings/, "
-        "templates/; Ctrl-C to stop")
+    say(
+        f"serving {_index_url(project, preview.url)} — watching content/, briefings/, "
+        "templates/; Ctrl-C to stop"
+    )
     if on_ready:
         on_ready(preview)
     try:
@@ -134,8 +148,9 @@ def _index_url(project: Project, url: str) -> str:
     return url + ("index.html" if (project.dist / "index.html").exists() else "")
 
 
-def _watch(project: Project, stop: threading.Event, say: Callable[[str], None],
-           poll: float) -> None:
+def _watch(
+    project: Project, stop: threading.Event, say: Callable[[str], None], poll: float
+) -> None:
     seen = snapshot(project)
     pending: Snapshot | None = None
     while not stop.wait(poll):

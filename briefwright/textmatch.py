@@ -21,12 +21,30 @@ from dataclasses import dataclass, field
 
 _TRANSLATE = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-",
-        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00ad": None,
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,
     }
 )
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
@@ -121,8 +139,14 @@ class SourceText:
         for para in normalized:
             starts.append(offset)
             offset += len(para) + 1
-        return cls(raw, hashlib.sha256(data).hexdigest(), paragraphs, normalized,
-                   " ".join(normalized), tuple(starts))
+        return cls(
+            raw,
+            hashlib.sha256(data).hexdigest(),
+            paragraphs,
+            normalized,
+            " ".join(normalized),
+            tuple(starts),
+        )
 
     def para_at(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
@@ -140,26 +164,43 @@ class SourceText:
     def _match(self, start: int, end: int) -> Match:
         return Match(self.para_at(start), self.para_at(max(start, end - 1)), start, end)
 
+    def _whole(
+        self, start: int, end: int, open_start: bool = False, open_end: bool = False
+    ) -> bool:
+        """Whether text[start:end] begins and ends on word edges: "legal to fish" is not
+        in "illegal to fish". An editorial bracket at a quote's end ("[A]nalysts") opens
+        that end: the bracket stands for the rest of the word."""
+        text = self.joined
+        starts = (
+            open_start or start == 0 or not (text[start - 1].isalnum() and text[start].isalnum())
+        )
+        ends = open_end or end == len(text) or not (text[end - 1].isalnum() and text[end].isalnum())
+        return starts and ends
+
     def _find_literal(self, needle: str, para: int | None) -> Match | None:
         lo = self.starts[para - 1] if para and para <= len(self.starts) else 0
         at = self.joined.find(needle, lo)
         while at != -1:
-            match = self._match(at, at + len(needle))
-            if para is None or match.para == para:
-                return match
-            if match.para > para:
-                return None
+            if self._whole(at, at + len(needle)):
+                match = self._match(at, at + len(needle))
+                if para is None or match.para == para:
+                    return match
+                if match.para > para:
+                    return None
             at = self.joined.find(needle, at + 1)
         return None
 
     def _find_edited(self, needle: str, para: int | None) -> Match | None:
         # split() with one group alternates text, marker, text, ...
         pieces = _EDIT.split(needle)
-        steps = [(m, seg) for m, seg in zip([""] + pieces[1::2], pieces[0::2], strict=True) if seg]
+        steps = [(m, seg) for m, seg in zip(["", *pieces[1::2]], pieces[0::2], strict=True) if seg]
         if not steps:
             return None
         # A quote may begin with an elision or "[T]he": anchor on its first real segment.
         _, first = steps[0]
+        # A quote that begins or ends with a marker may begin or end inside a word.
+        open_start = len(pieces) > 1 and pieces[0] == ""
+        open_end = len(pieces) > 1 and pieces[-1] == ""
         at = self.joined.find(first)
         while at != -1:
             pos = at + len(first)
@@ -171,9 +212,10 @@ class SourceText:
                     break
                 pos = found + len(segment)
             else:
-                match = self._match(at, pos)
-                if para is None or match.para == para:
-                    return match
+                if self._whole(at, pos, open_start, open_end):
+                    match = self._match(at, pos)
+                    if para is None or match.para == para:
+                        return match
             at = self.joined.find(first, at + 1)
         return None
 
@@ -193,7 +235,9 @@ class SourceText:
         return best
 
 
-def _closest_window(words: list[str], para_words: list[str], para: int, first_len: int) -> Near | None:
+def _closest_window(
+    words: list[str], para_words: list[str], para: int, first_len: int
+) -> Near | None:
     """Best window of `para_words` (paragraph `para` then the next) for the quote's words."""
     matcher = difflib.SequenceMatcher(None, words, para_words, autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]

@@ -26,7 +26,10 @@ from yaml import events
 from .problems import Problem
 
 Path_ = tuple[str | int, ...]
-MAX_BYTES = 5_000_000  # a content file larger than this is a mistake, not content
+# A content file larger than this is a mistake, not content (the largest shipped file is
+# 26 kB). Any problem in a file sends it to PyYAML's pure-Python parser, which reads small
+# items at about 0.1 MB a second: this keeps the worst case near two seconds per file.
+MAX_BYTES = 256_000
 MAX_DEPTH = 50
 NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -42,7 +45,9 @@ _GLUED_COMMENT = re.compile("[|>][-+0-9]{0,2}#")
 def _python_only(text: str) -> bool:
     return bool(
         _PYTHON_ONLY_CHARS.search(text)
-        or text.startswith("%") or "\n%" in text or "\r%" in text
+        or text.startswith("%")
+        or "\n%" in text
+        or "\r%" in text
         or ("#" in text and _GLUED_COMMENT.search(text))
     )
 
@@ -88,8 +93,9 @@ _MapStart, _MapEnd = events.MappingStartEvent, events.MappingEndEvent
 
 
 class _Builder:
-    def __init__(self, stream: list[events.Event], fast: bool = False,
-                 flow_text: str | None = None) -> None:
+    def __init__(
+        self, stream: list[events.Event], fast: bool = False, flow_text: str | None = None
+    ) -> None:
         self.events = stream
         self.fast = fast  # libyaml's events: where they may differ, raise _Disagree
         self.i = 0
@@ -110,24 +116,32 @@ class _Builder:
         event = self.events[self.i]
         self.i += 1
         if len(path) > MAX_DEPTH:
-            raise _Reject(event.start_mark, "yaml-unsafe", f"nesting deeper than {MAX_DEPTH} levels")
+            raise _Reject(
+                event.start_mark, "yaml-unsafe", f"nesting deeper than {MAX_DEPTH} levels"
+            )
         kind = type(event)
         if kind is _Alias:
             raise _Reject(
-                event.start_mark, "yaml-unsafe", f"alias '*{event.anchor}' is not allowed",
+                event.start_mark,
+                "yaml-unsafe",
+                f"alias '*{event.anchor}' is not allowed",
                 "write the value out in full; anchors and aliases are not accepted in content",
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _Reject(
-                event.start_mark, "yaml-unsafe", f"anchor '&{anchor}' is not allowed",
+                event.start_mark,
+                "yaml-unsafe",
+                f"anchor '&{anchor}' is not allowed",
                 "remove the anchor; anchors and aliases are not accepted in content",
             )
         tag = getattr(event, "tag", None)
         # A quoted scalar may carry the implicit '!' tag; anything else was written by hand.
         if tag is not None and tag != "!":
             raise _Reject(
-                event.start_mark, "yaml-unsafe", f"tag '{tag}' is not allowed",
+                event.start_mark,
+                "yaml-unsafe",
+                f"tag '{tag}' is not allowed",
                 "remove the tag; briefwright reads every value as plain text, list or mapping",
             )
         mark = event.start_mark
@@ -148,8 +162,13 @@ class _Builder:
                 item = stream[self.i]
                 if type(item) is _SeqEnd:
                     break
-                if (inline and type(item) is _Scalar and item.anchor is None
-                        and item.tag is None and item.value not in NULLS):
+                if (
+                    inline
+                    and type(item) is _Scalar
+                    and item.anchor is None
+                    and item.tag is None
+                    and item.value not in NULLS
+                ):
                     self.i += 1
                     mark = item.start_mark
                     positions[(*path, len(items))] = (mark.line + 1, mark.column + 1)
@@ -183,7 +202,8 @@ class _Builder:
             if key in mapping:
                 first = key_positions[key_path]
                 raise _Reject(
-                    key_event.start_mark, "yaml-duplicate-key",
+                    key_event.start_mark,
+                    "yaml-duplicate-key",
                     f"duplicate key '{key}' (first at line {first[0]}, column {first[1]})",
                     "keep one of the two; YAML would silently drop the first",
                 )
@@ -191,8 +211,13 @@ class _Builder:
             key_positions[key_path] = (mark.line + 1, mark.column + 1)
             item = stream[self.i]
             # Most values are scalars without anchor or tag: read them here, not in value().
-            if (type(item) is _Scalar and item.anchor is None and item.tag is None
-                    and item.value not in NULLS and len(key_path) <= MAX_DEPTH):
+            if (
+                type(item) is _Scalar
+                and item.anchor is None
+                and item.tag is None
+                and item.value not in NULLS
+                and len(key_path) <= MAX_DEPTH
+            ):
                 self.i += 1
                 mark = item.start_mark
                 self.positions[key_path] = (mark.line + 1, mark.column + 1)
@@ -209,18 +234,27 @@ class _Builder:
         if self.fast and not key:
             raise _Disagree
         if key_event.tag not in (None, "!"):
-            raise _Reject(key_event.start_mark, "yaml-unsafe",
-                          f"tag '{key_event.tag}' is not allowed")
+            raise _Reject(
+                key_event.start_mark, "yaml-unsafe", f"tag '{key_event.tag}' is not allowed"
+            )
         if key_event.anchor is not None:
-            raise _Reject(key_event.start_mark, "yaml-unsafe",
-                          f"anchor '&{key_event.anchor}' is not allowed")
+            raise _Reject(
+                key_event.start_mark, "yaml-unsafe", f"anchor '&{key_event.anchor}' is not allowed"
+            )
         if key == "<<" and not key_event.style:
             raise _Reject(key_event.start_mark, "yaml-unsafe", "merge keys ('<<') are not allowed")
 
     def _check_flow(self, start: events.Event) -> None:
         end = self.events[self.i - 1].end_mark.index
-        if "?" in self.flow_text[start.start_mark.index:end]:  # type: ignore[index]
+        if "?" in self.flow_text[start.start_mark.index : end]:  # type: ignore[index]
             raise _Disagree
+
+
+# What YAML does not accept (its printable set, minus NUL, handled above), and the line
+# breaks YAML knows but editors do not: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR.
+_UNREADABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
+)
 
 
 def _decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
@@ -234,13 +268,27 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return bad(line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                   "save the file as UTF-8")
+        return bad(
+            line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8"
+        )
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         return bad(line, col, "NUL byte in file", "remove the NUL character")
+    odd = _UNREADABLE.search(text)
+    if odd:
+        # Located here, by the editor's lines: PyYAML reports control characters at 1:1,
+        # and counts NEL, LS and PS as line breaks, which editors do not show as such.
+        offset = odd.start()
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return bad(
+            line,
+            col,
+            f"character U+{ord(odd.group()):04X} is not allowed in YAML",
+            "remove it, or replace it with a space or a line break",
+        )
     return text, None
 
 
@@ -258,9 +306,12 @@ def _parse_fast(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
     """libyaml's reading of a text without problems; anything else raises."""
     stream = list(yaml.parse(text, Loader=_C_LOADER))
     # Empty files and several documents are reported from PyYAML's events.
-    if (len(stream) < 4 or type(stream[1]) is not events.DocumentStartEvent
-            or type(stream[-2]) is not events.DocumentEndEvent
-            or type(stream[2]) is events.DocumentEndEvent):
+    if (
+        len(stream) < 4
+        or type(stream[1]) is not events.DocumentStartEvent
+        or type(stream[-2]) is not events.DocumentEndEvent
+        or type(stream[2]) is events.DocumentEndEvent
+    ):
         raise _Disagree
     builder = _Builder(stream[2:-2], True, text if "?" in text else None)
     value = builder.value(())
@@ -277,26 +328,48 @@ def _parse(text: str, rel: str, loader: Any) -> tuple[Document | None, list[Prob
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        hint = "YAML does not allow tab characters for indentation" if "\t" in message or (
-            "found character '\\t'" in message) else "check the indentation and quoting here"
+        hint = (
+            "YAML does not allow tab characters for indentation"
+            if "\t" in message or ("found character '\\t'" in message)
+            else "check the indentation and quoting here"
+        )
         return None, [Problem(rel, line, col, "yaml-syntax", "error", message, hint=hint)]
     except yaml.YAMLError as exc:  # e.g. control characters the reader refuses
         return None, [Problem(rel, 1, 1, "yaml-syntax", "error", str(exc).splitlines()[0])]
 
     docs = [e for e in stream if isinstance(e, events.DocumentStartEvent)]
     if not docs or isinstance(stream[2], events.DocumentEndEvent):
-        return None, [Problem(rel, 1, 1, "yaml-syntax", "error", "the file is empty",
-                              hint="write the content, or delete the file")]
+        return None, [
+            Problem(
+                rel,
+                1,
+                1,
+                "yaml-syntax",
+                "error",
+                "the file is empty",
+                hint="write the content, or delete the file",
+            )
+        ]
     if len(docs) > 1:
         line, col = _pos(docs[1])
-        return None, [Problem(rel, line, col, "yaml-unsafe", "error",
-                              "several YAML documents in one file",
-                              hint="keep one document per file (remove the '---' separator)")]
+        return None, [
+            Problem(
+                rel,
+                line,
+                col,
+                "yaml-unsafe",
+                "error",
+                "several YAML documents in one file",
+                hint="keep one document per file (remove the '---' separator)",
+            )
+        ]
     builder = _Builder(stream[2:])
     try:
         value = builder.value(())
     except _Reject as exc:
-        return None, [Problem(rel, exc.line, exc.col, exc.code, "error", exc.message, hint=exc.hint)]
+        return None, [
+            Problem(rel, exc.line, exc.col, exc.code, "error", exc.message, hint=exc.hint)
+        ]
     return Document(rel, value, builder.positions, builder.key_positions), []
 
 
@@ -304,9 +377,17 @@ def load_file(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return None, [Problem(rel, 1, 1, "yaml-syntax", "error",
-                                  f"file is {size} bytes; the limit is {MAX_BYTES}",
-                                  hint="split the file")]
+            return None, [
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    "yaml-syntax",
+                    "error",
+                    f"file is {size} bytes; the limit is {MAX_BYTES}",
+                    hint="split the file",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(rel, 1, 1, "yaml-syntax", "error", f"cannot read: {exc.strerror}")]

@@ -15,15 +15,25 @@ from briefwright.config import Project
 from briefwright.diff import code, diff_revisions, md
 
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
 }
 
 
 def git(root: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                            timeout=30, env={**os.environ, **GIT_ENV}, check=True)
+    result = subprocess.run(
+        ["git", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, **GIT_ENV},
+        check=True,
+    )
     return result.stdout.strip()
 
 
@@ -51,14 +61,18 @@ def repo(tmp_path: Path) -> Path:
     git(root, "commit", "-q", "-m", "minimal project")
     claims = root / "content" / "claims" / "main.yaml"
     # Change a claim's text, remove one (and its uses), add one.
-    replace(claims, "text: The talks lasted 21 months.",
-            "text: The talks lasted twenty-one months.")
+    replace(
+        claims, "text: The talks lasted 21 months.", "text: The talks lasted twenty-one months."
+    )
     text = claims.read_text("utf-8")
     start = text.index("- id: scrambles")
     end = text.index("- id: ties-deepen")
     claims.write_text(text[:start] + text[end:] + NEW_CLAIM, "utf-8")
-    replace(root / "content" / "positions" / "japan.yaml",
-            "  - label: Air defence\n    claims: [scrambles]\n", "")
+    replace(
+        root / "content" / "positions" / "japan.yaml",
+        "  - label: Air defence\n    claims: [scrambles]\n",
+        "",
+    )
     git(root, "commit", "-q", "-am", "edit claims")
     return root
 
@@ -93,8 +107,11 @@ def test_markdown_between_two_commits(repo: Path, capsys) -> None:
 
 
 def test_head_defaults_to_the_working_tree(repo: Path, capsys) -> None:
-    replace(repo / "content" / "sources" / "alpha-2020.yaml", "title: Fisheries deal signed",
-            "title: Fisheries deal signed at last")
+    replace(
+        repo / "content" / "sources" / "alpha-2020.yaml",
+        "title: Fisheries deal signed",
+        "title: Fisheries deal signed at last",
+    )
     assert main(["-C", str(repo), "diff", "HEAD"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith("→ working tree")
@@ -112,7 +129,8 @@ def test_head_defaults_to_the_working_tree(repo: Path, capsys) -> None:
 def test_no_changes(repo: Path, capsys) -> None:
     assert main(["-C", str(repo), "diff", "HEAD", "HEAD"]) == 0
     assert capsys.readouterr().out.splitlines()[2] == (
-        "No changes to claims, quotes, sources, options, positions, actors, briefs or templates.")
+        "No changes to claims, quotes, sources, options, positions, actors, briefs or templates."
+    )
 
 
 def test_json(repo: Path, capsys) -> None:
@@ -120,8 +138,7 @@ def test_json(repo: Path, capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["briefs_affected"] == ["brief"]
     assert data["base"]["label"] == "HEAD~1" and len(data["base"]["commit"]) == 40
-    summary = [(c["kind"], c["id"], c["status"], c["fields"], c["briefs"])
-               for c in data["changes"]]
+    summary = [(c["kind"], c["id"], c["status"], c["fields"], c["briefs"]) for c in data["changes"]]
     assert summary == [
         ("claim", "officials-quoted", "added", [], []),
         ("claim", "scrambles", "removed", [], ["brief"]),
@@ -135,9 +152,13 @@ def test_json(repo: Path, capsys) -> None:
 
 def test_new_dated_claim_reaches_a_brief_through_its_timeline(repo: Path) -> None:
     claims = repo / "content" / "claims" / "main.yaml"
-    claims.write_text(claims.read_text("utf-8") + NEW_CLAIM.replace(
-        "officials-quoted", "talks-ended").replace("  kind: fact\n",
-                                                   '  kind: fact\n  date: "2020-03"\n'), "utf-8")
+    claims.write_text(
+        claims.read_text("utf-8")
+        + NEW_CLAIM.replace("officials-quoted", "talks-ended").replace(
+            "  kind: fact\n", '  kind: fact\n  date: "2020-03"\n'
+        ),
+        "utf-8",
+    )
     result = diff_revisions(Project.at(repo), "HEAD")
     (change,) = result.changes
     assert (change.id, change.status, change.briefs) == ("talks-ended", "added", ("brief",))
@@ -162,11 +183,15 @@ def test_project_in_a_subfolder_of_the_repository(tmp_path: Path, capsys) -> Non
     git(top, "init", "-q", "-b", "main")
     git(top, "add", "-A")
     git(top, "commit", "-q", "-m", "one")
-    replace(root / "content" / "claims" / "main.yaml", "The talks lasted 21 months.",
-            "The talks lasted 21 long months.")
+    replace(
+        root / "content" / "claims" / "main.yaml",
+        "The talks lasted 21 months.",
+        "The talks lasted 21 long months.",
+    )
     assert main(["-C", str(root), "diff", "HEAD"]) == 0
     assert "- **changed** `talks-length` (fact) — text — affects `brief`" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
 
 
 def test_user_mistakes_are_messages(repo: Path, tmp_path: Path, capsys) -> None:
@@ -189,5 +214,6 @@ def test_symlinks_in_a_revision_are_not_followed(repo: Path) -> None:
 
 def test_content_is_inert_markdown() -> None:
     assert md("![x](http://e.org/a.png) <img src=x> @user **b**") == (
-        r"\!\[x\]\(http://e.org/a.png\) \<img src=x\> \@user \*\*b\*\*")
+        r"\!\[x\]\(http://e.org/a.png\) \<img src=x\> \@user \*\*b\*\*"
+    )
     assert code("a`b") == "`` a`b ``"

@@ -210,22 +210,8 @@ CASES: dict[str, Case] = {
     ),
 }
 
-# Cases the loader does not yet handle as it should; each needs a change in a module
-# owned by another engineer (the fix is described in the issue note).
-XFAIL = {
-    "typo-in-citation": "load: a typo inside a citation is matched against the claim's keys, "
-    "so the hint lists those instead of suggesting 'quote'",
-    "control-character": "yamlio: PyYAML's ReaderError is reported at 1:1; it carries the "
-    "offending character's position",
-    "line-separator": "yamlio: U+2028/U+0085 are line breaks to YAML but not to editors, so the "
-    "error is reported at a line the editor does not show",
-    "next-line": "yamlio: U+2028/U+0085 are line breaks to YAML but not to editors, so the "
-    "error is reported at a line the editor does not show",
-    "dense-then-duplicate": "yamlio: a problem sends the file to PyYAML's pure-Python parser "
-    "(~0.1 MB/s for small items): a 5 MB file takes ~50 s",
-    "dense-then-syntax-error": "yamlio: a problem sends the file to PyYAML's pure-Python "
-    "parser (~0.1 MB/s for small items): a 5 MB file takes ~50 s",
-}
+# Cases the loader once got wrong (now fixed); kept as a hook for future known gaps.
+XFAIL: dict[str, str] = {}
 
 
 def _problems_in(checked: Checked, path: str) -> list[Problem]:
@@ -377,12 +363,6 @@ def test_bom_and_crlf_are_read_with_right_locations(project: Path, write) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="load/check: each item costs ~50 µs and ~2 kB, so a "
-    "file of minimal items up to the 5 MB cap (~200 000 claims) takes ~10 s and "
-    "over 300 MB; a cap of 256 kB bounds it",
-)
 def test_many_small_items_stay_in_bounds(project: Path, write) -> None:
     # Minimal claims (each an error) up to the size limit.
     item = "- id: c{:06d}\n  text: t\n"
@@ -393,12 +373,6 @@ def test_many_small_items_stay_in_bounds(project: Path, write) -> None:
     assert {p.code for p in found} == {"uncited-claim"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load: a content file that is a symbolic link out of "
-    "the project is read (a pull request could make CI print parts of a file "
-    "of the build machine)",
-)
 def test_symlinked_content_file_is_read_only_inside_the_project(
     project: Path, tmp_path: Path
 ) -> None:

@@ -32,7 +32,9 @@ def test_text_lists_every_dependent_with_its_location(make_project, capsys) -> N
 def test_json_and_a_judgment_standing_on_one_source_only(make_project, capsys) -> None:
     root = make_project()
     claims = root / "content" / "claims" / "main.yaml"
-    claims.write_text(claims.read_text("utf-8") + """- id: beta-only-judgment
+    claims.write_text(
+        claims.read_text("utf-8")
+        + """- id: beta-only-judgment
   kind: judgment
   text: Ties are likely to deepen.
   confidence: low
@@ -44,7 +46,9 @@ def test_json_and_a_judgment_standing_on_one_source_only(make_project, capsys) -
   confidence: low
   likelihood: likely
   basis: [beta-only-judgment]
-""", "utf-8")
+""",
+        "utf-8",
+    )
     assert main(["-C", str(root), "impact", "beta-2019", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["source"] == "beta-2019" and data["withdrawn"] is False
@@ -63,7 +67,8 @@ def test_withdrawn_source_is_flagged_and_the_check_fails_on_it(make_project, cap
     source.write_text(source.read_text("utf-8") + "withdrawn: true\n", "utf-8")
     assert main(["-C", str(root), "impact", "beta-2019"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
-        "source 'beta-2019' (Beta Review, Beta Quarterly, 2019~) — withdrawn")
+        "source 'beta-2019' (Beta Review, Beta Quarterly, 2019~) — withdrawn"
+    )
     assert main(["-C", str(root), "check"]) == 1
     out = capsys.readouterr().out
     assert out.count("[withdrawn-source]") == 2  # scrambles and ties-deepen rely on it alone
@@ -74,7 +79,8 @@ def test_unknown_source_suggests_the_right_one(make_project, capsys) -> None:
     assert main(["-C", str(root), "impact", "alpha-2021"]) == 1
     assert capsys.readouterr().err == (
         "briefwright: no source 'alpha-2021' (did you mean 'alpha-2020'?); sources: "
-        "alpha-2020, beta-2019\n")
+        "alpha-2020, beta-2019\n"
+    )
 
 
 def test_a_dangling_source_still_lists_its_claims(make_project, capsys) -> None:

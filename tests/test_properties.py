@@ -302,14 +302,7 @@ def test_every_single_word_change_is_rejected(
     assert source.find(" ".join(changed)) is None, (change, changed)
 
 
-# Quote matching is a substring search over the normalised text, so a quote may start or
-# end inside a word of the source: "legal to fish" matches "illegal to fish". A change of
-# the first or last word that only cuts letters off passes as verbatim.
-WORD_EDGES = pytest.mark.xfail(
-    strict=True,
-    reason="textmatch: a quote may start or end inside a word of the source "
-    "('legal to fish' is found in 'illegal to fish'); see the issue note for the diff",
-)
+# Quotes start and end on word edges: "legal to fish" is not in "illegal to fish".
 
 
 def test_a_quote_of_whole_words_inside_a_sentence_is_found() -> None:
@@ -317,7 +310,6 @@ def test_a_quote_of_whole_words_inside_a_sentence_is_found() -> None:
     assert text.find("the islands are ours") is not None
 
 
-@WORD_EDGES
 @pytest.mark.parametrize(
     ("quote", "source"),
     [
@@ -329,7 +321,6 @@ def test_a_quote_is_whole_words(quote: str, source: str) -> None:
     assert SourceText.from_bytes(source.encode()).find(quote) is None
 
 
-@WORD_EDGES
 @MATCH_SETTINGS
 @given(paras=paragraphs, data=st.data())
 def test_cutting_letters_off_an_end_word_is_rejected(

@@ -32,9 +32,28 @@ def codes(root: Path) -> list[tuple[str, str | None]]:
 
 def test_source_add_archives_the_text_and_writes_the_yaml(make_project, gamma, capsys) -> None:
     root = make_project()
-    assert main(["-C", str(root), "source", "add", str(gamma), "--id", "gamma-2021",
-                 "--title", "Talks to resume", "--authors", "Smith, Jane; Reuters",
-                 "--issued", "2021-04", "--kind", "article"]) == 0
+    assert (
+        main(
+            [
+                "-C",
+                str(root),
+                "source",
+                "add",
+                str(gamma),
+                "--id",
+                "gamma-2021",
+                "--title",
+                "Talks to resume",
+                "--authors",
+                "Smith, Jane; Reuters",
+                "--issued",
+                "2021-04",
+                "--kind",
+                "article",
+            ]
+        )
+        == 0
+    )
     sha = hashlib.sha256(GAMMA.encode()).hexdigest()
     assert capsys.readouterr().out.splitlines() == [
         "created source 'gamma-2021': content/sources/gamma-2021.txt (2 paragraphs, sha256 "
@@ -87,7 +106,8 @@ def test_same_text_again_changes_nothing(make_project, gamma, capsys) -> None:
     capsys.readouterr()
     assert main(args) == 0
     assert capsys.readouterr().out == (
-        "source 'gamma-2021' is already archived with this text; nothing changed\n")
+        "source 'gamma-2021' is already archived with this text; nothing changed\n"
+    )
 
 
 def test_a_different_text_is_refused_without_force(make_project, tmp_path, capsys) -> None:
@@ -99,21 +119,28 @@ def test_a_different_text_is_refused_without_force(make_project, tmp_path, capsy
     assert capsys.readouterr().err == (
         "briefwright: source 'alpha-2020' already exists (content/sources/alpha-2020.yaml) with "
         "a different archived text; archived texts are never edited. To re-archive it "
-        "deliberately, pass --force (every quote relying on it is then re-checked)\n")
+        "deliberately, pass --force (every quote relying on it is then re-checked)\n"
+    )
     assert (root / "content" / "sources" / "alpha-2020.txt").read_bytes() == before
 
 
-def test_forced_re_archive_reports_the_quotes_that_no_longer_match(make_project, tmp_path,
-                                                                   capsys) -> None:
+def test_forced_re_archive_reports_the_quotes_that_no_longer_match(
+    make_project, tmp_path, capsys
+) -> None:
     root = make_project()
     old = (root / "content" / "sources" / "alpha-2020.txt").read_text("utf-8")
     corrected = tmp_path / "alpha-corrected.txt"
     # A correction notice at the top moves every paragraph down by one; the author's
     # words in the last paragraph were corrected.
-    corrected.write_text("Correction: an earlier version misquoted the author.\n\n"
-                         + old.replace("will not settle", "cannot settle"), "utf-8")
-    assert main(["-C", str(root), "source", "add", str(corrected), "--id", "alpha-2020",
-                 "--force"]) == 1
+    corrected.write_text(
+        "Correction: an earlier version misquoted the author.\n\n"
+        + old.replace("will not settle", "cannot settle"),
+        "utf-8",
+    )
+    assert (
+        main(["-C", str(root), "source", "add", str(corrected), "--id", "alpha-2020", "--force"])
+        == 1
+    )
     assert capsys.readouterr().out.splitlines() == [
         "re-archived source 'alpha-2020': content/sources/alpha-2020.txt (5 paragraphs, sha256 "
         f"{hashlib.sha256(corrected.read_bytes()).hexdigest()[:12]}…), "
@@ -130,21 +157,29 @@ def test_forced_re_archive_reports_the_quotes_that_no_longer_match(make_project,
     # Metadata and the leading comment are kept; the sha256 is the new text's.
     assert "# A small invented source for tests." in yaml_text
     assert 'title: "Fisheries deal signed"' in yaml_text
-    assert "  - {family: \"Author\", given: \"Ann\"}" in yaml_text
+    assert '  - {family: "Author", given: "Ann"}' in yaml_text
     found = codes(root)
     assert ("source-text-changed", "alpha-2020") not in found
     assert ("quote-not-found", "no-settlement") in found
     assert ("bad-locator", "fisheries-deal") in found
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--id", "Gamma_2021"], "source id 'Gamma_2021' is not kebab-case"),
-    (["--id", "gamma-2021", "--issued", "2021-13"],
-     "source 'gamma-2021' was not written:\n  --issued: month 13 is not 1–12 (got '2021-13')"),
-    (["--id", "gamma-2021", "--url", "ftp://x.org"],
-     "--url: must be an http:// or https:// address (got 'ftp://x.org')"),
-    (["--id", "gamma-2021", "--kind", "blog"], "--kind: Input should be"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--id", "Gamma_2021"], "source id 'Gamma_2021' is not kebab-case"),
+        (
+            ["--id", "gamma-2021", "--issued", "2021-13"],
+            "source 'gamma-2021' was not written:\n"
+            "  --issued: month 13 is not 1–12 (got '2021-13')",
+        ),
+        (
+            ["--id", "gamma-2021", "--url", "ftp://x.org"],
+            "--url: must be an http:// or https:// address (got 'ftp://x.org')",
+        ),
+        (["--id", "gamma-2021", "--kind", "blog"], "--kind: Input should be"),
+    ],
+)
 def test_bad_input_writes_nothing(make_project, gamma, capsys, args, message) -> None:
     root = make_project()
     assert main(["-C", str(root), "source", "add", str(gamma), *args]) == 1
@@ -165,7 +200,8 @@ def test_missing_and_non_utf8_files(make_project, tmp_path, capsys) -> None:
 
 def test_parse_authors() -> None:
     assert parse_authors("Brown, James D.J.; Nikkei Asia ;  ; Kim,") == [
-        {"family": "Brown", "given": "James D.J."}, {"literal": "Nikkei Asia"},
+        {"family": "Brown", "given": "James D.J."},
+        {"literal": "Nikkei Asia"},
         {"family": "Kim"},
     ]
     with pytest.raises(BriefwrightError):
@@ -175,15 +211,15 @@ def test_parse_authors() -> None:
 # --- skeletons -----------------------------------------------------------------------
 
 
-def test_new_claim_creates_a_file_that_loads_and_the_check_reports_it(make_project,
-                                                                      capsys) -> None:
+def test_new_claim_creates_a_file_that_loads_and_the_check_reports_it(make_project, capsys) -> None:
     root = make_project()
     assert main(["-C", str(root), "new", "claim", "gamma", "--source", "alpha-2020"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "wrote content/claims/gamma.yaml: claim 'todo-claim'"
     assert out[2].startswith(
         "  content/claims/gamma.yaml:11:14: [quote-not-found] claim 'todo-claim': quote not "
-        "found in source 'alpha-2020'")
+        "found in source 'alpha-2020'"
+    )
     text = (root / "content" / "claims" / "gamma.yaml").read_text("utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schemas/claims.schema.json\n")
     assert "TODO" in text

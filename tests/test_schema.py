@@ -17,8 +17,13 @@ from briefwright.config import Project
 from briefwright.schema import KINDS, MODELINE, generate, kind_named, rendered
 
 EXPECTED_FILES = {
-    "source.schema.json", "claims.schema.json", "quotes.schema.json", "actors.schema.json",
-    "position.schema.json", "options.schema.json", "briefing.schema.json",
+    "source.schema.json",
+    "claims.schema.json",
+    "quotes.schema.json",
+    "actors.schema.json",
+    "position.schema.json",
+    "options.schema.json",
+    "briefing.schema.json",
 }
 
 
@@ -36,12 +41,13 @@ def test_rendering_is_deterministic_with_sorted_keys() -> None:
     assert first == second
     for text in first.values():
         assert text.endswith("}\n") and not text.endswith("\n\n")
-        assert text == json.dumps(json.loads(text), indent=2, sort_keys=True,
-                                  ensure_ascii=False) + "\n"
+        assert (
+            text
+            == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        )
 
 
-def test_schema_command_writes_then_check_passes_and_detects_drift(tmp_path: Path,
-                                                                   capsys) -> None:
+def test_schema_command_writes_then_check_passes_and_detects_drift(tmp_path: Path, capsys) -> None:
     (tmp_path / "content").mkdir()
     assert main(["-C", str(tmp_path), "schema", "--check"]) == 1
     assert "schemas out of date: source.schema.json" in capsys.readouterr().err
@@ -54,7 +60,8 @@ def test_schema_command_writes_then_check_passes_and_detects_drift(tmp_path: Pat
     path.write_text(path.read_text("utf-8").replace('"fact"', '"fakt"'), "utf-8")
     assert main(["-C", str(tmp_path), "schema", "--check"]) == 1
     assert capsys.readouterr().err == (
-        "schemas out of date: claims.schema.json; run 'briefwright schema'\n")
+        "schemas out of date: claims.schema.json; run 'briefwright schema'\n"
+    )
 
 
 def test_schemas_say_what_the_model_says() -> None:
@@ -74,8 +81,7 @@ def test_schemas_say_what_the_model_says() -> None:
     assert "from" in timeline and "to" in timeline and "start" not in timeline
     assert [d["type"] for d in briefing["properties"]["as_of"]["anyOf"]] == ["string", "integer"]
     source = generate(kind_named("source"))
-    assert source["$defs"]["Name"]["anyOf"] == [{"required": ["family"]},
-                                                {"required": ["literal"]}]
+    assert source["$defs"]["Name"]["anyOf"] == [{"required": ["family"]}, {"required": ["literal"]}]
 
 
 # --- the shipped YAML, as an editor's language server reads it (YAML 1.2) -------------
@@ -139,8 +145,15 @@ _NO_KEY = object()
 
 def test_yaml12_reader_reads_like_a_language_server() -> None:
     value = load_yaml12('a: 2021\nb: "2021"\nc: 2021-11\nd: NO\ne: true\nf: [1, x]\ng:\n')
-    assert value == {"a": 2021, "b": "2021", "c": "2021-11", "d": "NO", "e": True,
-                     "f": [1, "x"], "g": None}
+    assert value == {
+        "a": 2021,
+        "b": "2021",
+        "c": "2021-11",
+        "d": "NO",
+        "e": True,
+        "f": [1, "x"],
+        "g": None,
+    }
 
 
 def _shipped_files() -> list[tuple[str, Path]]:
@@ -153,8 +166,11 @@ def test_every_kind_has_shipped_files() -> None:
     assert kinds >= {"source", "claims", "quotes", "actors"}
 
 
-@pytest.mark.parametrize(("kind", "path"), _shipped_files(),
-                         ids=[p.relative_to(ROOT).as_posix() for _, p in _shipped_files()])
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    _shipped_files(),
+    ids=[p.relative_to(ROOT).as_posix() for _, p in _shipped_files()],
+)
 def test_shipped_yaml_validates_against_its_schema(kind: str, path: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text("utf-8"))

@@ -62,8 +62,11 @@ def test_actions_are_pinned_by_major_version(workflow) -> None:
     for action in used:
         assert re.fullmatch(r"actions/[a-z-]+@v\d+", action), action
     assert {a.split("@")[0] for a in used} >= {
-        "actions/checkout", "actions/setup-python", "actions/upload-artifact",
-        "actions/upload-pages-artifact", "actions/deploy-pages",
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/upload-artifact",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
     }
 
 
@@ -143,7 +146,12 @@ def test_every_command_the_workflow_runs_exists(workflow) -> None:
 
 def test_command_extraction() -> None:
     assert _commands('export X="$(git log)"\npython build.py  # comment\na && b | c >> "$F"') == [
-        ["export", "X=$(git log)"], ["python", "build.py"], ["a"], ["b"], ["c"]]
+        ["export", "X=$(git log)"],
+        ["python", "build.py"],
+        ["a"],
+        ["b"],
+        ["c"],
+    ]
 
 
 def test_pre_commit_hook() -> None:
@@ -183,7 +191,8 @@ def test_serve_builds_serves_and_rebuilds(make_project) -> None:
     said: list[str] = []
     stop = threading.Event()
     thread = threading.Thread(
-        target=serve, args=(project, 0),
+        target=serve,
+        args=(project, 0),
         kwargs={"stop": stop, "on_ready": ready.put, "say": said.append, "poll": 0.1},
         daemon=True,
     )
@@ -196,8 +205,12 @@ def test_serve_builds_serves_and_rebuilds(make_project) -> None:
         page = _fetch(preview.url + "brief/brief.html")
         assert "The talks lasted 21 months." in page
         claims = root / "content" / "claims" / "main.yaml"
-        claims.write_text(claims.read_text("utf-8").replace(
-            "The talks lasted 21 months.", "The talks lasted twenty-one long months."), "utf-8")
+        claims.write_text(
+            claims.read_text("utf-8").replace(
+                "The talks lasted 21 months.", "The talks lasted twenty-one long months."
+            ),
+            "utf-8",
+        )
         deadline = time.monotonic() + 120
         while "twenty-one long months" not in page:
             assert time.monotonic() < deadline, said
@@ -217,7 +230,9 @@ def test_serve_exits_cleanly_on_ctrl_c(make_project) -> None:
     root = make_project()
     process = subprocess.Popen(
         [sys.executable, "-m", "briefwright.cli", "-C", str(root), "serve", "--port", "0"],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     lines: queue.Queue[str] = queue.Queue()

@@ -40,6 +40,15 @@ def page_template(rendered: Rendered, work: Path, for_print: bool = False) -> Pa
                 )
             ],
         )
+    # `$` starts a pandoc template variable.
+    css = style_element(rendered, for_print).replace("$", "$$")
+    out = work / ("print-page.html" if for_print else "page.html")
+    out.write_text(page.replace(STYLES_MARK, css), "utf-8")
+    return out
+
+
+def style_element(rendered: Rendered, for_print: bool) -> str:
+    """The <style> element of the screen or the print page, as pandoc outputs it."""
     base = rendered.template_file("brief.css").read_text("utf-8")
     screen = rendered.template_file("screen.css").read_text("utf-8")
     printed = rendered.template_file("print.css").read_text("utf-8")
@@ -47,11 +56,16 @@ def page_template(rendered: Rendered, work: Path, for_print: bool = False) -> Pa
         css = f"{base}\n{printed}\n"
     else:
         css = f"{base}\n@media screen {{\n{screen}\n}}\n@media print {{\n{printed}\n}}\n"
-    # `$` starts a pandoc template variable; `</` must not close the style element early.
-    css = css.replace("$", "$$").replace("</", "<\\/")
-    out = work / ("print-page.html" if for_print else "page.html")
-    out.write_text(page.replace(STYLES_MARK, f"<style>\n{css}</style>"), "utf-8")
-    return out
+    # `</` must not close the style element early.
+    return "<style>\n" + css.replace("</", "<\\/") + "</style>"
+
+
+def print_version(rendered: Rendered, page: bytes) -> bytes | None:
+    """The print page made from the screen page (they differ only in their styles)."""
+    screen = style_element(rendered, False).encode("utf-8")
+    if page.count(screen) != 1:
+        return None
+    return page.replace(screen, style_element(rendered, True).encode("utf-8"))
 
 
 def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> bytes:

@@ -18,7 +18,7 @@ from lxml import html as lxml_html
 
 from ..problems import BriefwrightError, Problem
 from ..render import Rendered
-from .html import export_html
+from .html import export_html, print_version
 
 
 def inline_footnotes(page: bytes) -> bytes:
@@ -158,8 +158,12 @@ def html_to_pdf(page: bytes, rendered: Rendered, allowed_data: set[str]) -> byte
     return data
 
 
-def export_pdf(rendered: Rendered, work: Path) -> bytes:
-    page = export_html(rendered, work, for_print=True)
+def export_pdf(rendered: Rendered, work: Path, screen_page: bytes | None = None) -> bytes:
+    """The PDF; its print page is made from `screen_page` (the HTML export) when given,
+    which saves a pandoc run."""
+    page = print_version(rendered, screen_page) if screen_page is not None else None
+    if page is None:
+        page = export_html(rendered, work, for_print=True)
     allowed = figure_uris(page)
     printable = inline_footnotes(page)
     (work / "print.html").write_bytes(printable)
