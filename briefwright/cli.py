@@ -6,6 +6,7 @@ The only place that catches BriefwrightError; a user mistake never shows a trace
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -203,6 +204,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefwright: interrupted; previous outputs are unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`briefwright impact X | head`): not an error of ours.
+        # Point stdout at /dev/null so the interpreter's final flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _require_project(project: Project) -> None:

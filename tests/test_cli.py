@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,12 @@ def test_console_script_is_installed(command: str) -> None:
         [str(script), "-C", str(ROOT), command], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_closed_pipe_is_not_a_traceback(monkeypatch) -> None:
+    # `briefwright impact X | head -1`: the reader has gone before we write.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with open(write_end, "w", buffering=1) as closed:
+        monkeypatch.setattr(sys, "stdout", closed)
+        assert main(["-C", str(ROOT), "rules"]) == 141
