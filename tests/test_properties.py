@@ -35,10 +35,14 @@ from briefwright.config import Project
 from briefwright.textmatch import SourceText
 
 # Examples are few and each builds a whole brief; no database is written into the tree.
+# Derandomized: CI sees the same examples every run (a random run once failed after six
+# minutes and could not be reproduced; see the issue 6 note). Explore more by hand by
+# dropping derandomize and raising max_examples.
 BUILD_SETTINGS = settings(
     max_examples=4,
     deadline=None,
     database=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 MATCH_SETTINGS = settings(max_examples=150, deadline=None, database=None)
