@@ -11,22 +11,10 @@ from .content import Content
 from .model import Citation, Claim, Quote, Record, Source
 from .numbers import figures, show
 from .problems import Problem
-from .rules import level_of
+from .rules import problem_at
 from .textmatch import Match, SourceText
 
 METADATA_FIELDS = ("title", "container", "authors", "issued")
-
-
-def _problem(
-    item: Record,
-    keys: tuple[str | int, ...],
-    code: str,
-    message: str,
-    item_id: str | None,
-    hint: str | None = None,
-) -> Problem:
-    line, col = item.where.at(*keys)
-    return Problem(item.where.path, line, col, code, level_of(code), message, id=item_id, hint=hint)
 
 
 def locate(content: Content, citation: Citation) -> int | None:
@@ -56,7 +44,7 @@ def _anchor(
     count = len(text.paragraphs)
     if para is not None and para > count:
         return None, [
-            _problem(
+            problem_at(
                 item,
                 (*keys, "para"),
                 "bad-locator",
@@ -74,7 +62,7 @@ def _anchor(
         elsewhere = text.find(quote)
         if elsewhere is not None:
             return elsewhere, [
-                _problem(
+                problem_at(
                     item,
                     (*keys, "para"),
                     "bad-locator",
@@ -89,7 +77,7 @@ def _anchor(
     if near is not None:
         message += f"; closest is ¶ {near.para} ({near.score:.0%} similar)"
         hint = f"difference [-quote-] {{+source+}}: {_short(near.diff, 300)}"
-    return None, [_problem(item, (*keys, "quote"), "quote-not-found", message, item_id, hint)]
+    return None, [problem_at(item, (*keys, "quote"), "quote-not-found", message, item_id, hint)]
 
 
 class _Figures:
@@ -110,7 +98,7 @@ def _inferred_year(content: Content, item: Claim | Quote, sources: list[str]) ->
         return
     subject = f"{'claim' if isinstance(item, Claim) else 'quote'} '{item.id}'"
     if item.date is None:
-        yield _problem(
+        yield problem_at(
             item,
             ("date_inferred",),
             "inferred-date",
@@ -128,7 +116,7 @@ def _inferred_year(content: Content, item: Claim | Quote, sources: list[str]) ->
     if item.date_inferred == "publication":
         shown = ", ".join(sorted(d.iso() for d in issued))  # type: ignore[union-attr]
         if item.date.iso().rstrip("~") not in {d.iso().rstrip("~") for d in issued}:  # type: ignore[union-attr]
-            yield _problem(
+            yield problem_at(
                 item,
                 ("date",),
                 "inferred-date",
@@ -139,7 +127,7 @@ def _inferred_year(content: Content, item: Claim | Quote, sources: list[str]) ->
             )
         return
     if not years:
-        yield _problem(
+        yield problem_at(
             item,
             ("date_inferred",),
             "inferred-date",
@@ -151,7 +139,7 @@ def _inferred_year(content: Content, item: Claim | Quote, sources: list[str]) ->
         )
     elif item.date.year not in years:
         shown = ", ".join(str(y) for y in sorted(years))
-        yield _problem(
+        yield problem_at(
             item,
             ("date",),
             "inferred-date",
@@ -191,7 +179,7 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
         yield from _check_judgment(content, claim)
         return
     if not claim.cites:
-        yield _problem(
+        yield problem_at(
             claim,
             ("text",),
             "uncited-claim",
@@ -221,7 +209,7 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
         if missing:
             shown = ", ".join(show(m) for m in missing)
             verb = "is" if len(missing) == 1 else "are"
-            yield _problem(
+            yield problem_at(
                 claim,
                 ("text",),
                 "number-not-in-source",
@@ -232,7 +220,7 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
     yield from _inferred_year(content, claim, sources)
     known = [s for s in sources if s in content.sources]
     if known and all(content.sources[s].withdrawn for s in known):
-        yield _problem(
+        yield problem_at(
             claim,
             ("cites",),
             "withdrawn-source",
@@ -259,7 +247,7 @@ def _basis_sources(content: Content, claim: Claim, seen: set[str]) -> set[str]:
 def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
     subject = f"judgment '{claim.id}'"
     if claim.cites:
-        yield _problem(
+        yield problem_at(
             claim,
             ("cites",),
             "judgment-without-basis",
@@ -268,7 +256,7 @@ def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
             hint="move the passage into a fact or assessment and list it in 'basis'",
         )
     if not claim.basis:
-        yield _problem(
+        yield problem_at(
             claim,
             ("text",),
             "judgment-without-basis",
@@ -277,7 +265,7 @@ def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
             hint="add 'basis: [claim ids]' naming the cited claims it rests on",
         )
     if claim.confidence is None:
-        yield _problem(
+        yield problem_at(
             claim,
             ("text",),
             "judgment-without-basis",
@@ -286,7 +274,7 @@ def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
             hint="add 'confidence: low|moderate|high'",
         )
     if claim.id in claim.basis:
-        yield _problem(
+        yield problem_at(
             claim,
             ("basis",),
             "judgment-without-basis",
@@ -295,7 +283,7 @@ def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
         )
     sources = _basis_sources(content, claim, {claim.id})
     if claim.basis and len(sources) == 1:
-        yield _problem(
+        yield problem_at(
             claim,
             ("basis",),
             "narrow-basis",
@@ -304,7 +292,7 @@ def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
             hint="add basis claims from other sources, or lower the confidence",
         )
     if claim.likelihood is None:
-        yield _problem(
+        yield problem_at(
             claim,
             ("text",),
             "likelihood-not-in-text",
@@ -313,7 +301,7 @@ def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
             hint="add 'likelihood:' with an ICD 203 term and use it in the text",
         )
     elif claim.likelihood not in claim.text.lower():
-        yield _problem(
+        yield problem_at(
             claim,
             ("text",),
             "likelihood-not-in-text",
@@ -338,7 +326,7 @@ def _check_quote(content: Content, quote: Quote) -> Iterator[Problem]:
     yield from _inferred_year(content, quote, [quote.source])
     source = content.sources.get(quote.source)
     if source is not None and source.withdrawn:
-        yield _problem(
+        yield problem_at(
             quote,
             ("source",),
             "withdrawn-source",
@@ -351,7 +339,7 @@ def _check_quote(content: Content, quote: Quote) -> Iterator[Problem]:
 def _check_source(source: Source, cited: set[str]) -> Iterator[Problem]:
     missing = [f for f in METADATA_FIELDS if not getattr(source, f) and f not in source.unknown]
     if missing:
-        yield _problem(
+        yield problem_at(
             source,
             (),
             "missing-metadata",
@@ -371,7 +359,7 @@ def _check_source(source: Source, cited: set[str]) -> Iterator[Problem]:
                 hint=f"remove '{field}' from 'unknown'",
             )
     if source.id not in cited:
-        yield _problem(
+        yield problem_at(
             source,
             ("id",),
             "unused-source",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from .model import Record
 
 RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
     # Reading files
@@ -93,3 +98,16 @@ def level_of(code: str) -> Literal["error", "warning"]:
 def describe() -> str:
     width = max(map(len, RULES))
     return "\n".join(f"{code:<{width}}  {level:<7}  {doc}" for code, (level, doc) in RULES.items())
+
+
+def problem_at(
+    item: Record,
+    keys: tuple[str | int, ...],
+    code: str,
+    message: str,
+    item_id: str | None,
+    hint: str | None = None,
+) -> Problem:
+    """A problem of rule `code`, located at the value `keys` inside `item`."""
+    line, col = item.where.at(*keys)
+    return Problem(item.where.path, line, col, code, level_of(code), message, id=item_id, hint=hint)

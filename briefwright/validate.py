@@ -16,7 +16,7 @@ from .model import (
     TimelineSection,
 )
 from .problems import Problem
-from .rules import level_of
+from .rules import problem_at
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -39,12 +39,7 @@ class _Refs:
         item_id: str | None,
         hint: str | None = None,
     ) -> None:
-        line, col = item.where.at(*keys)
-        self.problems.append(
-            Problem(
-                item.where.path, line, col, code, level_of(code), message, id=item_id, hint=hint
-            )
-        )
+        self.problems.append(problem_at(item, keys, code, message, item_id, hint))
 
     def check(
         self,
