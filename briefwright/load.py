@@ -20,6 +20,7 @@ from .config import Project
 from .content import Content
 from .model import Actor, Briefing, Claim, Option, Position, Quote, Record, Source, Where
 from .problems import Problem
+from .rules import problem_at
 from .textmatch import SourceText
 from .yamlio import Document, load_file
 
@@ -277,8 +278,9 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
         problems.extend(found)
         return doc
 
-    def read_lists(folder: Path, model: type[R], what: str, table: dict[str, R]) -> None:
-        for path in _yaml_files(folder):
+    def read_lists(paths: list[Path], model: type[R], what: str, table: dict[str, R]) -> None:
+        """Files holding a list of items each (claims, quotes, options, actors)."""
+        for path in paths:
             doc = read(path)
             if doc is None:
                 continue
@@ -288,29 +290,40 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
                 if item is not None:
                     _add(table, item.id, item, problems, what.rstrip("s"))  # type: ignore[attr-defined]
 
-    sources: dict[str, Source] = {}
-    texts: dict[str, SourceText] = {}
-    for path in _yaml_files(project.sources):
-        doc = read(path)
-        if doc is None or not _single(doc, problems, "source"):
-            continue
-        source = _validate(Source, doc.value, doc, (), problems)
-        if source is None:
-            continue
-        if source.id != path.stem:
-            line, col = source.where.at("id")
+    def read_singles(folder: Path, model: type[R], what: str) -> Iterator[tuple[Path, R]]:
+        """Files holding one item each (sources, positions, briefs)."""
+        for path in _yaml_files(folder):
+            doc = read(path)
+            if doc is None or not _single(doc, problems, what):
+                continue
+            item = _validate(model, doc.value, doc, (), problems)
+            if item is not None:
+                yield path, item
+
+    def named_after(path: Path, item: Record, key: str, name: str, message: str) -> None:
+        """Sources and positions are named after their id/actor: say so when not."""
+        if name != path.stem:
             problems.append(
-                Problem(
-                    doc.path,
-                    line,
-                    col,
+                problem_at(
+                    item,
+                    (key,),
                     "id-mismatch",
-                    "error",
-                    f"source id '{source.id}' differs from its file name '{path.name}'",
-                    id=source.id,
-                    hint=f"rename the file to '{source.id}.yaml' or change the id",
+                    message,
+                    getattr(item, "id", None),
+                    hint=f"rename the file to '{name}.yaml' or change '{key}'",
                 )
             )
+
+    sources: dict[str, Source] = {}
+    texts: dict[str, SourceText] = {}
+    for path, source in read_singles(project.sources, Source, "source"):
+        named_after(
+            path,
+            source,
+            "id",
+            source.id,
+            f"source id '{source.id}' differs from its file name '{path.name}'",
+        )
         _add(sources, source.id, source, problems, "source")
         text = _read_text(project, path.parent, source, problems)
         if text is not None:
@@ -320,49 +333,26 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
     quotes: dict[str, Quote] = {}
     options: dict[str, Option] = {}
     actors: dict[str, Actor] = {}
-    read_lists(project.claims, Claim, "claims", claims)
-    read_lists(project.quotes, Quote, "quotes", quotes)
-    read_lists(project.options, Option, "options", options)
+    read_lists(_yaml_files(project.claims), Claim, "claims", claims)
+    read_lists(_yaml_files(project.quotes), Quote, "quotes", quotes)
+    read_lists(_yaml_files(project.options), Option, "options", options)
     if project.actors.is_file():
-        doc = read(project.actors)
-        if doc is not None:
-            groups = _positions_by_item(doc)
-            for index, value in _items(doc, problems, "actors"):
-                actor = _validate(Actor, value, doc, (index,), problems, groups.get(index, {}))
-                if actor is not None:
-                    _add(actors, actor.id, actor, problems, "actor")
+        read_lists([project.actors], Actor, "actors", actors)
 
     positions: dict[str, Position] = {}
-    for path in _yaml_files(project.positions):
-        doc = read(path)
-        if doc is None or not _single(doc, problems, "position"):
-            continue
-        position = _validate(Position, doc.value, doc, (), problems)
-        if position is None:
-            continue
-        if position.actor != path.stem:
-            line, col = position.where.at("actor")
-            problems.append(
-                Problem(
-                    doc.path,
-                    line,
-                    col,
-                    "id-mismatch",
-                    "error",
-                    f"position of '{position.actor}' is in '{path.name}'",
-                    hint=f"name the file '{position.actor}.yaml'",
-                )
-            )
+    for path, position in read_singles(project.positions, Position, "position"):
+        named_after(
+            path,
+            position,
+            "actor",
+            position.actor,
+            f"position of '{position.actor}' is in '{path.name}'",
+        )
         _add(positions, position.actor, position, problems, "position of")
 
     briefings: dict[str, Briefing] = {}
-    for path in _yaml_files(project.briefings):
-        doc = read(path)
-        if doc is None or not _single(doc, problems, "brief"):
-            continue
-        briefing = _validate(Briefing, doc.value, doc, (), problems)
-        if briefing is not None:
-            _add(briefings, path.stem, briefing, problems, "brief")
+    for path, briefing in read_singles(project.briefings, Briefing, "brief"):
+        _add(briefings, path.stem, briefing, problems, "brief")
 
     content = Content(
         project, sources, texts, claims, quotes, actors, positions, options, briefings

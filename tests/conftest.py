@@ -7,14 +7,34 @@ example project uses the shipped templates unless it brings its own.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import shutil
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject, StreamObject
+
+from briefwright.builder import LOCK, TMP_MARK
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
 NOT_COPIED = {"expected.txt"}
+
+# Editor text that must print literally in every output (render and export tests).
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "`x`{=html}",
+    "[x](javascript:alert(1))",
+    "@brown-2018",
+    "# heading",
+    "{{ 7*7 }}",
+    "*not emphasis* _nor_ this \\ backslash",
+    "| pipe ~sub~ ^sup^ $math$",
+]
 
 
 def build_project(dest: Path, scenario: str | None = None) -> Path:
@@ -37,3 +57,39 @@ def make_project(tmp_path: Path):
         return build_project(tmp_path / (scenario or "minimal"), scenario)
 
     return make
+
+
+def snapshot(dist: Path, published_only: bool = False) -> dict[str, str]:
+    """sha256 of every file under dist/ (the lock aside); with `published_only`, staged
+    temporaries are left out too (they are checked apart)."""
+    found = {}
+    for path in sorted(dist.rglob("*")):
+        rel = path.relative_to(dist).as_posix()
+        if path.is_file() and path.name != LOCK and not (published_only and TMP_MARK in rel):
+            found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def expanded(path: Path) -> Iterator[bytes]:
+    """A file's bytes, and for DOCX and PDF also every decompressed part and metadata:
+    what a search for leaked bytes or machine paths must look through."""
+    data = path.read_bytes()
+    yield data
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name in zf.namelist():
+                yield name.encode()
+                yield zf.read(name)
+    elif path.suffix == ".pdf":
+        reader = PdfReader(io.BytesIO(data))
+        for number in range(1, len(reader.xref_objStm) + 5000):
+            try:
+                obj = reader.get_object(IndirectObject(number, 0, reader))
+            except Exception:  # object numbers past the end simply do not exist
+                continue
+            if isinstance(obj, StreamObject):
+                try:
+                    yield obj.get_data()
+                except Exception:  # an image stream pypdf cannot decode: its raw bytes
+                    yield obj._data  # type: ignore[attr-defined]
+        yield str(reader.metadata or {}).encode()

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_project
+from conftest import ROOT, build_project, snapshot
 
 from briefwright.builder import build
 from briefwright.config import Project
@@ -29,14 +29,6 @@ def run_build(
         cwd=ROOT,
         env={**os.environ, **(env or {})},
     )
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".lock"
-    }
 
 
 @pytest.fixture(scope="module")

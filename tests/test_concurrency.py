@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_project
+from conftest import ROOT, build_project, snapshot
 
 from briefwright.builder import LOCK, TMP_MARK
 
@@ -24,14 +24,6 @@ OTHER_BRIEF = (
     "sections:\n  - {type: claims, title: Fish, claims: [fisheries-deal, scrambles]}\n"
     "  - {type: timeline}\n  - {type: sources}\n"
 )
-
-
-def snapshot(dist: Path) -> dict[str, str]:
-    return {
-        p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(dist.rglob("*"))
-        if p.is_file() and p.name != LOCK
-    }
 
 
 def start(root: Path, *args: str) -> subprocess.Popen[str]:

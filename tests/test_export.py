@@ -6,10 +6,10 @@ from __future__ import annotations
 import io
 import os
 import re
-from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import HOSTILE, PROJECTS
 from docx import Document
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -23,17 +23,7 @@ from briefwright.render import render_brief
 
 pytestmark = pytest.mark.slow
 
-PROJECT = Path(__file__).parent / "projects" / "render-basic"
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "`x`{=html}",
-    "[x](javascript:alert(1))",
-    "@brown-2018",
-    "# heading",
-    "{{ 7*7 }}",
-    "*not emphasis* _nor_ this \\ backslash",
-    "| pipe ~sub~ ^sup^ $math$",
-]
+PROJECT = PROJECTS / "render-basic"
 
 
 def _flat(text: str) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_project
+from conftest import ROOT, build_project, snapshot
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
@@ -36,17 +36,6 @@ pytestmark = pytest.mark.slow
 EPOCH = {"SOURCE_DATE_EPOCH": "1600000000"}
 CLAIMS = Path("content/claims/main.yaml")
 OLD, NEW = "The talks lasted 21 months.", "The talks went on for 21 months."
-
-
-def snapshot(dist: Path) -> dict[str, str]:
-    """The published files (temporaries are checked apart, by `leftovers`)."""
-    return {
-        p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(dist.rglob("*"))
-        if p.is_file()
-        and p.name != builder.LOCK
-        and builder.TMP_MARK not in p.relative_to(dist).as_posix()
-    }
 
 
 def leftovers(dist: Path) -> list[str]:
@@ -117,7 +106,7 @@ def fake_tool(folder: Path, body: str) -> Path:
 
 
 def test_pandoc_missing(project: Path, capsys, monkeypatch) -> None:
-    before = snapshot(project / "dist")
+    before = snapshot(project / "dist", published_only=True)
     monkeypatch.setattr(pandoc, "pandoc_path", lambda: "/nonexistent/pandoc")
     code, err = run_cli(project, capsys)
     assert code == 1
@@ -127,25 +116,25 @@ def test_pandoc_missing(project: Path, capsys, monkeypatch) -> None:
     )
     assert "build failed: no output was written; dist/ is unchanged" in err
     assert "Traceback" not in err
-    assert snapshot(project / "dist") == before
+    assert snapshot(project / "dist", published_only=True) == before
     assert leftovers(project / "dist") == []
 
 
 def test_pandoc_failing_surfaces_its_stderr(
     project: Path, capsys, monkeypatch, tmp_path: Path
 ) -> None:
-    before = snapshot(project / "dist")
+    before = snapshot(project / "dist", published_only=True)
     tool = fake_tool(tmp_path, 'echo "pandoc: simulated failure: disk on fire" >&2\nexit 64')
     monkeypatch.setattr(pandoc, "pandoc_path", lambda: str(tool))
     code, err = run_cli(project, capsys, "html")
     assert code == 1
     assert "pandoc (audit) failed (exit 64): pandoc: simulated failure: disk on fire" in err
-    assert snapshot(project / "dist") == before
+    assert snapshot(project / "dist", published_only=True) == before
     assert leftovers(project / "dist") == []
 
 
 def test_hung_pandoc_times_out(project: Path, capsys, monkeypatch, tmp_path: Path) -> None:
-    before = snapshot(project / "dist")
+    before = snapshot(project / "dist", published_only=True)
     marker = tmp_path / "pid"
     tool = fake_tool(tmp_path, f'echo $$ > "{marker}"\nexec sleep 60')
     monkeypatch.setattr(pandoc, "pandoc_path", lambda: str(tool))
@@ -155,7 +144,7 @@ def test_hung_pandoc_times_out(project: Path, capsys, monkeypatch, tmp_path: Pat
     assert time.monotonic() - start < 30
     assert code == 1
     assert "pandoc (audit) did not finish within 1 s" in err
-    assert snapshot(project / "dist") == before
+    assert snapshot(project / "dist", published_only=True) == before
     assert leftovers(project / "dist") == []
     assert not _alive(int(marker.read_text()))  # the hung process was killed, not orphaned
 
@@ -163,7 +152,7 @@ def test_hung_pandoc_times_out(project: Path, capsys, monkeypatch, tmp_path: Pat
 def test_weasyprint_raising(project: Path, capsys, monkeypatch) -> None:
     import weasyprint
 
-    before = snapshot(project / "dist")
+    before = snapshot(project / "dist", published_only=True)
 
     def crash(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("simulated crash inside WeasyPrint")
@@ -176,7 +165,9 @@ def test_weasyprint_raising(project: Path, capsys, monkeypatch) -> None:
         "crash inside WeasyPrint"
     ) in err
     assert "[1/3] brief/brief.html: built" in err  # the other formats were still made...
-    assert snapshot(project / "dist") == before  # ...but nothing is published without all
+    assert (
+        snapshot(project / "dist", published_only=True) == before
+    )  # ...but nothing is published without all
     assert leftovers(project / "dist") == []
 
 
@@ -192,7 +183,7 @@ def _fd_path(fd: int) -> str:
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name open files")
 def test_disk_full_while_publishing(project: Path, capsys, monkeypatch) -> None:
-    before = snapshot(project / "dist")
+    before = snapshot(project / "dist", published_only=True)
     real_write = os.write
     staged: list[str] = []
 
@@ -212,7 +203,7 @@ def test_disk_full_while_publishing(project: Path, capsys, monkeypatch) -> None:
     assert "briefwright: cannot write dist/brief/" in err
     assert "No space left on device; free some disk space and build again" in err
     assert "Traceback" not in err
-    assert snapshot(project / "dist") == before
+    assert snapshot(project / "dist", published_only=True) == before
     assert leftovers(project / "dist") == []
 
 
@@ -225,7 +216,7 @@ def _unshare_works() -> bool:
 
 def test_read_only_dist(project: Path) -> None:
     dist = project / "dist"
-    before = snapshot(dist)
+    before = snapshot(dist, published_only=True)
     cmd = [sys.executable, "-m", "briefwright.cli", "-C", str(project)]
     if os.geteuid() != 0:
         dist.chmod(0o555)
@@ -250,7 +241,7 @@ def test_read_only_dist(project: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert f"briefwright: cannot lock {dist}/.lock: {reason}" in done.stderr
     assert "Traceback" not in done.stderr
-    assert snapshot(dist) == before
+    assert snapshot(dist, published_only=True) == before
 
 
 def test_read_only_output_file_is_replaced_not_written_into(project: Path, capsys) -> None:
@@ -335,7 +326,7 @@ def stalling_pandoc(folder: Path) -> tuple[Path, Path]:
 )
 def test_signal_during_build(project: Path, tmp_path: Path, sig: signal.Signals, jobs: str) -> None:
     dist = project / "dist"
-    before = snapshot(dist)
+    before = snapshot(dist, published_only=True)
     tool, marker = stalling_pandoc(tmp_path)
     build = start_build(project, tool, "build", "-j", jobs)
     try:
@@ -350,7 +341,7 @@ def test_signal_during_build(project: Path, tmp_path: Path, sig: signal.Signals,
     assert f"build stopped by {sig.name}: nothing was published; dist/ is unchanged" in err
     assert "briefwright: interrupted; previous outputs are unchanged" in err
     assert "Traceback" not in err
-    assert snapshot(dist) == before
+    assert snapshot(dist, published_only=True) == before
     assert leftovers(dist) == []
     _wait_for(lambda: not _alive(pandoc_pid), timeout=10)  # pandoc was stopped too
     if jobs != "1":
@@ -362,7 +353,7 @@ def test_sigkill_then_rerun_cleans_up_and_completes(
     project: Path, tmp_path: Path, jobs: str
 ) -> None:
     dist = project / "dist"
-    before = snapshot(dist)
+    before = snapshot(dist, published_only=True)
     tool, marker = stalling_pandoc(tmp_path)
     build = start_build(project, tool, "build", "-j", jobs)
     try:
@@ -380,7 +371,7 @@ def test_sigkill_then_rerun_cleans_up_and_completes(
         # The workers die with the build (PR_SET_PDEATHSIG) and clean up after themselves.
         _wait_for(lambda: not _alive(parent_pid), timeout=10)
         _wait_for(lambda: not _alive(pandoc_pid), timeout=10)
-    assert snapshot(dist) == before
+    assert snapshot(dist, published_only=True) == before
     # What a SIGKILL during the renames would leave: a staged file beside its target.
     (dist / "brief" / f".brief.pdf{builder.TMP_MARK}abc123").write_bytes(b"%PDF-1.7 partial")
     result = subprocess.run(
@@ -450,7 +441,7 @@ def test_stale_temporaries_from_older_builds_are_removed(
     for key, value in EPOCH.items():
         monkeypatch.setenv(key, value)
     dist = root / "dist"
-    before = snapshot(dist)
+    before = snapshot(dist, published_only=True)
     (dist / f".index.html{builder.TMP_MARK}x1").write_bytes(b"<html>")
     work = dist / f"{builder.WORK_PREFIX}zz"
     (work / "nested").mkdir(parents=True)
@@ -458,7 +449,7 @@ def test_stale_temporaries_from_older_builds_are_removed(
     problems = builder.build(Project.at(root), say=lambda line: None)  # a no-op build
     assert [p for p in problems if p.level == "error"] == []
     assert leftovers(dist) == []
-    assert snapshot(dist) == before
+    assert snapshot(dist, published_only=True) == before
 
 
 def test_pdf_and_docx_are_valid_after_a_failed_then_good_build(

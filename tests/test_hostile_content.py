@@ -24,12 +24,12 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import build_project
+from conftest import build_project, expanded
 from docx import Document
 from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, IndirectObject, StreamObject
+from pypdf.generic import DictionaryObject
 
 from briefwright.builder import build
 from briefwright.config import Project
@@ -157,33 +157,6 @@ def canary_forms(token: bytes) -> list[bytes]:
         # Drop the characters touched by the padding bytes and the tail.
         forms.append(encoded[4 * ((shift + 2) // 3) if shift else 0 :][:-4])
     return forms
-
-
-def _pdf_streams(data: bytes) -> Iterator[bytes]:
-    reader = PdfReader(io.BytesIO(data))
-    for number in range(1, len(reader.xref_objStm) + 5000):
-        try:
-            obj = reader.get_object(IndirectObject(number, 0, reader))
-        except Exception:  # object numbers past the end simply do not exist
-            continue
-        if isinstance(obj, StreamObject):
-            try:
-                yield obj.get_data()
-            except Exception:  # an undecodable image stream: use its raw bytes
-                yield obj._data  # type: ignore[attr-defined]
-
-
-def expanded(path: Path) -> Iterator[bytes]:
-    """A file's bytes, and for DOCX and PDF also every decompressed part."""
-    data = path.read_bytes()
-    yield data
-    if path.suffix == ".docx":
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for name in zf.namelist():
-                yield name.encode()
-                yield zf.read(name)
-    elif path.suffix == ".pdf":
-        yield from _pdf_streams(data)
 
 
 # --- reading outputs back -----------------------------------------------------------------

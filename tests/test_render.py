@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 import jinja2
 import pytest
+from conftest import HOSTILE, PROJECTS
 
 from briefwright import csl, pandoc
 from briefwright.config import Project
@@ -21,17 +22,7 @@ from briefwright.render import Raw, escape_markdown, make_environment, render_br
 from briefwright.select import used_items
 from briefwright.timeline import Event, timeline_svg
 
-PROJECT = Path(__file__).parent / "projects" / "render-basic"
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "`x`{=html}",
-    "[x](javascript:alert(1))",
-    "@brown-2018",
-    "# heading",
-    "{{ 7*7 }}",
-    "*not emphasis* _nor_ this \\ backslash",
-    "| pipe ~sub~ ^sup^ $math$",
-]
+PROJECT = PROJECTS / "render-basic"
 
 
 @pytest.fixture(scope="module")

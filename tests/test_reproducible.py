@@ -8,7 +8,6 @@ locale), and the outputs are searched for paths inside compressed parts too.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -16,53 +15,18 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_project
+from conftest import ROOT, build_project, expanded, snapshot
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject, StreamObject
 
 from briefwright.builder import LOCK
 
 pytestmark = pytest.mark.slow
 
 EPOCH = 1600000000
-
-
-def snapshot(dist: Path) -> dict[str, str]:
-    return {
-        p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(dist.rglob("*"))
-        if p.is_file() and p.name != LOCK
-    }
-
-
-def expanded(path: Path) -> Iterator[bytes]:
-    """A file's bytes, and for DOCX and PDF also every decompressed part."""
-    data = path.read_bytes()
-    yield data
-    if path.suffix == ".docx":
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for name in zf.namelist():
-                yield name.encode()
-                yield zf.read(name)
-    elif path.suffix == ".pdf":
-        reader = PdfReader(io.BytesIO(data))
-        for number in range(1, 5000):
-            try:
-                obj = reader.get_object(IndirectObject(number, 0, reader))
-            except Exception:  # object numbers past the end simply do not exist
-                continue
-            if isinstance(obj, StreamObject):
-                with_data = obj.get_data
-                try:
-                    yield with_data()
-                except Exception:  # an image stream pypdf cannot decode: its raw bytes
-                    yield obj._data  # type: ignore[attr-defined]
-        yield str(reader.metadata or {}).encode()
 
 
 def run_build(root: Path, cwd: Path, env: dict[str, str]) -> None:
