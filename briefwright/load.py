@@ -363,20 +363,17 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
 def _read_text(
     project: Project, folder: Path, source: Source, problems: list[Problem]
 ) -> SourceText | None:
-    line, col = source.where.at("text")
     target = (folder / source.text).resolve()
     # The archived text must sit beside its YAML: no '../' or absolute paths from content.
     if target.parent != folder.resolve() or Path(source.text).name != source.text:
         problems.append(
-            Problem(
-                source.where.path,
-                line,
-                col,
+            problem_at(
+                source,
+                ("text",),
                 "source-text-missing",
-                "error",
                 f"source '{source.id}': text '{source.text}' must be a file name in "
                 f"{project.rel(folder)}/",
-                id=source.id,
+                source.id,
                 hint=f"write 'text: {source.id}.txt' and put the file beside the YAML",
             )
         )
@@ -388,14 +385,12 @@ def _read_text(
         text = SourceText.from_bytes(data)
     except FileNotFoundError:
         problems.append(
-            Problem(
-                source.where.path,
-                line,
-                col,
+            problem_at(
+                source,
+                ("text",),
                 "source-text-missing",
-                "error",
                 f"source '{source.id}': archived text '{project.rel(target)}' does not exist",
-                id=source.id,
+                source.id,
                 hint="add the archived text of the source beside its YAML",
             )
         )
@@ -403,31 +398,26 @@ def _read_text(
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         problems.append(
-            Problem(
-                source.where.path,
-                line,
-                col,
+            problem_at(
+                source,
+                ("text",),
                 "source-text-missing",
-                "error",
                 f"source '{source.id}': archived text '{project.rel(target)}' "
                 f"cannot be read: {reason}",
-                id=source.id,
+                source.id,
                 hint="archived texts are UTF-8 text files",
             )
         )
         return None
     if text.sha256 != source.sha256:
-        line, col = source.where.at("sha256")
         problems.append(
-            Problem(
-                source.where.path,
-                line,
-                col,
+            problem_at(
+                source,
+                ("sha256",),
                 "source-text-changed",
-                "error",
                 f"source '{source.id}': archived text '{project.rel(target)}' has sha256 "
                 f"{text.sha256[:12]}…, not the recorded {source.sha256[:12]}…",
-                id=source.id,
+                source.id,
                 hint="archived texts are never edited; if the change is a deliberate re-archive, "
                 f"record the new sha256 ({text.sha256}) and re-check every quote",
             )
