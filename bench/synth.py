@@ -520,18 +520,14 @@ def generate(
 
 
 def _templates(out: Path, templates: Path | None) -> None:
-    source = templates or ROOT / "templates"
-    if source.is_dir():
+    # Without templates of its own, the project uses the template shipped in the package.
+    if templates is not None and templates.is_dir():
         shutil.copytree(
-            source,
+            templates,
             out / "templates",
             dirs_exist_ok=True,
             ignore=shutil.ignore_patterns("__pycache__"),
         )
-    else:  # the check only needs the template to exist
-        folder = out / "templates" / "policy-brief"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "brief.md.j2").write_text("{# placeholder #}\n", "utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
+
+# The default template ships inside the package; a project's templates/<name>/ overrides it.
+BUILTIN_TEMPLATES = Path(str(files("briefwright") / "templates"))
+DEFAULT_TEMPLATE = "policy-brief"
+TEMPLATE_FILE = "brief.md.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +65,11 @@ class Project:
         return self.root / "schemas"
 
     def template(self, name: str) -> Path:
-        return self.templates / name
+        """The project's own template folder of that name, else the built-in one."""
+        own = self.templates / name
+        if (own / TEMPLATE_FILE).is_file() or not (BUILTIN_TEMPLATES / name).is_dir():
+            return own
+        return BUILTIN_TEMPLATES / name
 
     def rel(self, path: Path) -> str:
         """The path as shown in messages: relative to the root, with forward slashes."""

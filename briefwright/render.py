@@ -25,6 +25,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import csl
+from .config import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE, TEMPLATE_FILE
 from .model import (
     Briefing,
     Claim,
@@ -44,10 +45,6 @@ from .timeline import Event, timeline_svg
 
 if TYPE_CHECKING:
     from .content import Content
-
-DEFAULT_TEMPLATE = "policy-brief"
-TEMPLATE_FILE = "brief.md.j2"
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 # --- escaping ----------------------------------------------------------------------------
@@ -309,11 +306,8 @@ class Rendered:
 
 def template_dir(content: Content, name: str) -> Path | None:
     """The project's template folder, else the built-in one of the same name."""
-    for base in (content.project.templates, BUILTIN_TEMPLATES):
-        folder = base / name
-        if (folder / TEMPLATE_FILE).is_file():
-            return folder
-    return None
+    folder = content.project.template(name)
+    return folder if (folder / TEMPLATE_FILE).is_file() else None
 
 
 def template_file(folder: Path, name: str) -> Path:

@@ -1,8 +1,8 @@
 """Shared fixtures: example projects copied into a temporary folder.
 
 A scenario folder under tests/projects/ holds only the files it changes; it is laid over
-a copy of tests/projects/minimal. The repository's templates/ are copied along, so every
-example project uses the shipped templates unless it brings its own.
+a copy of tests/projects/minimal. Projects use the template that ships inside the package
+unless they bring their own under templates/.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
 from briefwright.builder import LOCK, TMP_MARK
+from briefwright.config import BUILTIN_TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
@@ -46,9 +47,14 @@ def build_project(dest: Path, scenario: str | None = None) -> Path:
                 target = dest / path.relative_to(overlay)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, target)
-    if not (dest / "templates").exists():
-        shutil.copytree(ROOT / "templates", dest / "templates")
     return dest
+
+
+def own_template(root: Path, name: str = "policy-brief") -> Path:
+    """Give a project its own copy of the packaged template (to alter it), and return it."""
+    folder = root / "templates" / name
+    shutil.copytree(BUILTIN_TEMPLATES / "policy-brief", folder, dirs_exist_ok=True)
+    return folder
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import build_project
+from conftest import build_project, own_template
 
 from briefwright.cli import main
 from briefwright.config import Project
@@ -56,6 +56,7 @@ NEW_CLAIM = """- id: officials-quoted
 def repo(tmp_path: Path) -> Path:
     """A repository with two commits: the minimal project, then a change to its claims."""
     root = build_project(tmp_path / "repo")
+    own_template(root)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "minimal project")

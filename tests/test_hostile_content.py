@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import build_project, expanded
+from conftest import build_project, expanded, own_template
 from docx import Document
 from lxml import etree
 from lxml import html as lxml_html
@@ -286,7 +286,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         root = base / "project"
         _write_hostile_project(root, cases, listener.port)
         # The template's assets/ folder links out to the canary.
-        assets = root / "templates" / "policy-brief" / "assets"
+        assets = own_template(root) / "assets"
         assets.mkdir(parents=True, exist_ok=True)
         (assets / "canary.txt").symlink_to(canary)
         (assets / "outside").symlink_to(outside, target_is_directory=True)
@@ -538,7 +538,7 @@ def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple
     canary.write_bytes(b"canary-" + secrets.token_hex(24).encode())
     listener = Listener()
     root = build_project(base / "p")
-    folder = root / "templates" / "policy-brief"
+    folder = own_template(root)
     (folder / "assets").mkdir(exist_ok=True)
     (folder / "assets" / "font.woff2").symlink_to(canary)
     with (folder / "print.css").open("a") as css:
@@ -588,7 +588,7 @@ def test_template_files_linking_out_are_refused(tmp_path: Path, name: str, fmt: 
     """A template file that is a symbolic link out of its folder is never read."""
     root = build_project(tmp_path / "p")
     token = b"canary-" + secrets.token_hex(24).encode()
-    folder = root / "templates" / "policy-brief"
+    folder = own_template(root)
     # The file's own content plus the canary, so that reading it would otherwise work.
     secret = tmp_path / f"secret-{name}"
     original = (folder / name).read_bytes()
