@@ -116,6 +116,7 @@ def input_hash(content: Content, name: str, code_hash: str) -> str:
     digest.update(json.dumps(_versions(), sort_keys=True).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     digest.update(Path(content.project.root / brief.where.path).read_bytes())
+    digest.update(content.project.settings.model_dump_json().encode())  # briefwright.toml
 
     def add(kind: str, items: Any) -> None:
         for item_id in sorted(items):

@@ -21,14 +21,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .config import Project
+from .config import CONFIG_FILE, Project
 from .content import Content
 from .load import load_project
 from .problems import BriefwrightError
 from .scope import Scope, brief_scope
 
 GIT_TIMEOUT = 60
-FOLDERS = ("content", "briefings", "templates")
 Status = Literal["added", "changed", "removed"]
 KINDS = ("brief", "claim", "quote", "source", "option", "position", "actor", "template")
 PLURAL = {
@@ -124,7 +123,10 @@ def _repo(root: Path) -> tuple[Path, str]:
 def materialize(project: Project, commit: str, dest: Path) -> Project:
     """Write the revision's content/, briefings/ and templates/ under dest."""
     top, prefix = _repo(project.root)
-    listing = _git(top, "ls-tree", "-r", "-z", commit, "--", *(prefix + f for f in FOLDERS))
+    paths = project.settings.paths
+    # The revision's own briefwright.toml comes along, so its settings apply to it.
+    folders = (paths.content, paths.briefings, paths.templates, CONFIG_FILE)
+    listing = _git(top, "ls-tree", "-r", "-z", commit, "--", *(prefix + f for f in folders))
     wanted: list[tuple[str, str]] = []
     for entry in listing.split(b"\0"):
         if not entry:

@@ -276,7 +276,9 @@ class Briefing(Record):
     audience: ShortText
     template: Id = "policy-brief"
     formats: tuple[Format, ...] = ("html", "pdf", "docx")
-    citation_style: Id = "chicago-notes-bibliography"
+    citation_style: Id | None = Field(
+        None, description="CSL style; the project's citation_style (briefwright.toml) if left out."
+    )
     sources_since: Date | None = Field(
         None, description="Sources issued before this date are flagged as stale."
     )

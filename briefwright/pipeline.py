@@ -10,6 +10,7 @@ from .content import Content
 from .load import load_project
 from .problems import Problem, sort_problems
 from .scope import brief_scope
+from .topics import check_topics
 from .validate import check_references
 
 
@@ -21,7 +22,9 @@ class Checked:
 
 def check(project: Project) -> Checked:
     content, problems = load_project(project)
+    problems += project.config_problems
     problems += check_references(content)
+    problems += check_topics(content)
     problems += check_citations(content)
     problems += check_briefs(content)
     return Checked(content, sort_problems(problems))

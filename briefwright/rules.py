@@ -21,6 +21,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "error",
         "a value does not fit the content model: wrong type, unknown key, bad id or date",
     ),
+    "invalid-config": (
+        "error",
+        "briefwright.toml is not valid TOML, or a setting is unknown or does not fit",
+    ),
     # Identity and references
     "duplicate-id": ("error", "two items of the same kind share an id"),
     "id-mismatch": ("error", "a file's id differs from its file name (sources, positions)"),
@@ -30,6 +34,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "a brief, position, option or basis names a claim that does not exist",
     ),
     "unknown-reference": ("error", "a reference to a missing actor, quote, option or template"),
+    "unknown-topic": (
+        "error",
+        "a claim, quote or timeline uses a topic that briefwright.toml's 'topics' does not declare",
+    ),
     "wrong-kind": (
         "error",
         "a claim is used where another kind is required (e.g. a fact as a key judgment)",

@@ -39,41 +39,36 @@ class Kind:
     name: str  # schema file stem: schemas/<name>.schema.json
     title: str
     model: Any  # a model class or list[model]
-    folder: str  # relative to the project root
-    single_file: str | None = None  # e.g. content/actors.yaml
+    where: str  # the Project property naming the folder (or the file) of such files
+    single_file: bool = False  # e.g. content/actors.yaml
 
     @property
     def file_name(self) -> str:
         return f"{self.name}.schema.json"
 
     def files(self, project: Project) -> list[Path]:
+        # Through the Project, so folders moved in briefwright.toml are found.
+        path: Path = getattr(project, self.where)
         if self.single_file:
-            path = project.root / self.single_file
             return [path] if path.is_file() else []
-        folder = project.root / self.folder
+        folder = path
         if not folder.is_dir():
             return []
         return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("source", "A source: content/sources/<id>.yaml", Source, "content/sources"),
-    Kind("claims", "Claims: a list in content/claims/*.yaml", list[Claim], "content/claims"),
-    Kind("quotes", "Quotes: a list in content/quotes/*.yaml", list[Quote], "content/quotes"),
-    Kind(
-        "actors",
-        "Actors: content/actors.yaml",
-        list[Actor],
-        "content",
-        single_file="content/actors.yaml",
-    ),
+    Kind("source", "A source: content/sources/<id>.yaml", Source, "sources"),
+    Kind("claims", "Claims: a list in content/claims/*.yaml", list[Claim], "claims"),
+    Kind("quotes", "Quotes: a list in content/quotes/*.yaml", list[Quote], "quotes"),
+    Kind("actors", "Actors: content/actors.yaml", list[Actor], "actors", single_file=True),
     Kind(
         "position",
         "An actor's position: content/positions/<actor>.yaml",
         Position,
-        "content/positions",
+        "positions",
     ),
-    Kind("options", "Options: a list in content/options/*.yaml", list[Option], "content/options"),
+    Kind("options", "Options: a list in content/options/*.yaml", list[Option], "options"),
     Kind("briefing", "A brief: briefings/<name>.yaml", Briefing, "briefings"),
 )
 
@@ -147,9 +142,25 @@ def render(kind: Kind) -> str:
     return json.dumps(generate(kind), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def config_schema() -> dict[str, Any]:
+    """The schema of briefwright.toml (for TOML language servers such as Taplo)."""
+    from .config import Settings
+
+    schema = Settings.model_json_schema(mode="validation")
+    schema["$schema"] = DRAFT
+    schema["title"] = "briefwright.toml: the project's settings"
+    schema["description"] = (
+        "Generated from briefwright's model by `briefwright schema`; do not edit. "
+        "Every key is optional."
+    )
+    return schema
+
+
 def rendered() -> dict[str, str]:
     """Every schema file, by file name, as it should be committed."""
-    return {kind.file_name: render(kind) for kind in KINDS}
+    files = {kind.file_name: render(kind) for kind in KINDS}
+    config = json.dumps(config_schema(), indent=2, sort_keys=True, ensure_ascii=False)
+    return files | {"config.schema.json": config + "\n"}
 
 
 @dataclass(frozen=True, slots=True)

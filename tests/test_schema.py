@@ -24,6 +24,7 @@ EXPECTED_FILES = {
     "position.schema.json",
     "options.schema.json",
     "briefing.schema.json",
+    "config.schema.json",
 }
 
 
@@ -53,9 +54,9 @@ def test_schema_command_writes_then_check_passes_and_detects_drift(tmp_path: Pat
     assert "schemas out of date: source.schema.json" in capsys.readouterr().err
     assert main(["-C", str(tmp_path), "schema"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "wrote schemas/source.schema.json" and len(out) == 7
+    assert out[0] == "wrote schemas/source.schema.json" and len(out) == 8
     assert main(["-C", str(tmp_path), "schema", "--check"]) == 0
-    assert capsys.readouterr().out == "schemas up to date (7 files in schemas/)\n"
+    assert capsys.readouterr().out == "schemas up to date (8 files in schemas/)\n"
     path = tmp_path / "schemas" / "claims.schema.json"
     path.write_text(path.read_text("utf-8").replace('"fact"', '"fakt"'), "utf-8")
     assert main(["-C", str(tmp_path), "schema", "--check"]) == 1
