@@ -21,7 +21,21 @@ def _parser() -> argparse.ArgumentParser:
         prog="briefwright", description="Source-cited policy briefs: check, build, inspect."
     )
     parser.add_argument("-C", "--project", default=".", help="project root (default: .)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = sub.add_parser(
+        "init",
+        help="start a new project in DIR, with a worked example",
+        description="Create a project in DIR: content/ with a worked example (a fictional "
+        "source, claims, a quote, actors, positions, an option), briefings/ with one brief, "
+        "briefwright.toml, schemas/, a Makefile, a CI workflow, a pre-commit config, "
+        ".gitignore and a README for editors. DIR must be empty unless --force is given; "
+        "existing files are never overwritten.",
+    )
+    init.add_argument("directory", metavar="DIR", help="the new project's folder")
+    init.add_argument("--title", help="the project's name (default: from DIR)")
+    init.add_argument("--force", action="store_true", help="write into a folder that is not empty")
 
     check = sub.add_parser("check", help="run the citation check on all content")
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
@@ -141,6 +155,15 @@ def _editor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     serve.add_argument("--port", type=int, default=8000, help="default: 8000; 0 picks a free one")
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("briefwright")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a bare checkout
+        return "unknown"
+
+
 def _default_to_build(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
     """`build.py --brief X -j 2` means `build.py build --brief X -j 2` (as the README says)."""
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -151,7 +174,7 @@ def _default_to_build(parser: argparse.ArgumentParser, argv: list[str]) -> list[
             index += 2
         elif arg.startswith(("--project=", "-C")):
             index += 1
-        elif arg in ("-h", "--help") or arg in sub.choices:
+        elif arg in ("-h", "--help", "--version") or arg in sub.choices:
             return argv
         else:
             return [*argv[:index], "build", *argv[index:]]
@@ -209,6 +232,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Point stdout at /dev/null so the interpreter's final flush stays quiet.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _init(project: Project, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .init import init_project
+
+    result = init_project(Path(args.directory), title=args.title, force=args.force)
+    shown = args.directory
+    print(f"created a briefwright project in {shown} ({len(result.written)} files)")
+    for name in result.kept:
+        print(f"  kept {name} (it exists already)")
+    print(f"next: cd {shown} && briefwright check && briefwright build  (or: make)")
+    return 0
 
 
 def _require_project(project: Project) -> None:
@@ -340,6 +377,7 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
 
 
 EDITOR_COMMANDS: dict[str, Callable[[Project, argparse.Namespace], int]] = {
+    "init": _init,
     "schema": _schema,
     "source": _source,
     "new": _new,
