@@ -267,6 +267,10 @@ AnySection = Annotated[
 ]
 
 Format = Literal["html", "pdf", "docx"]
+# A BCP 47 language tag as HTML, PDF and Word take it: "en", "en-GB", "ja", "ru", "zh-Hant".
+Lang = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")]
+# The PDF standards a brief can meet: tagged PDF/UA-1 always; "pdf/a-3u" adds PDF/A-3u.
+PdfVariant = Literal["pdf/ua-1", "pdf/a-3u"]
 
 
 class Briefing(Record):
@@ -283,3 +287,16 @@ class Briefing(Record):
         None, description="Sources issued before this date are flagged as stale."
     )
     sections: tuple[AnySection, ...] = Field(min_length=1)
+    authors: tuple[Name, ...] = Field(
+        (), description="Who wrote the brief (document metadata); else the project's publisher."
+    )
+    lang: Lang | None = Field(
+        None, description="Language of the brief (BCP 47); defaults to the project's, else en."
+    )
+    keywords: tuple[ShortText, ...] = Field(
+        (), description="Keywords for the document metadata (default: the actors' names)."
+    )
+    pdf_variant: PdfVariant = Field(
+        "pdf/ua-1",
+        description="pdf/ua-1: tagged, accessible PDF; pdf/a-3u: also archival PDF/A-3u.",
+    )

@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import csl
 from .config import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE, TEMPLATE_FILE
+from .export.meta import BriefMeta, brief_meta
 from .model import (
     Briefing,
     Claim,
@@ -280,6 +281,7 @@ class Rendered:
     figure_svg: bytes | None
     provenance: list[dict[str, Any]]
     problems: list[Problem] = field(default_factory=list)
+    meta: BriefMeta = field(default_factory=BriefMeta)  # document metadata (export.meta)
 
     def template_file(self, name: str) -> Path:
         """A file of this brief's template; one that links out of its folder is refused."""
@@ -862,13 +864,14 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
             [Problem(template_path, line, 1, "template-error", "error", str(exc), id=brief_name)],
         ) from exc
 
+    meta = brief_meta(content, brief_name)
     return Rendered(
         brief=brief_name,
         brief_path=brief_path,
         template_path=template_path,
         template_dir=folder,
         title=briefing.title,
-        lang="en",
+        lang=meta.lang,
         markdown=markdown,
         csl_json=csl.csl_items(sources),
         style=style,
@@ -880,6 +883,7 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
         figure_svg=state.figure,
         provenance=prov,
         problems=state.problems,
+        meta=meta,
     )
 
 

@@ -13,10 +13,12 @@ import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..render import Rendered
+if TYPE_CHECKING:  # render imports export.meta: no import cycle at run time
+    from ..render import Rendered
 
-Exporter = Callable[[Rendered, Path], bytes]
+Exporter = Callable[["Rendered", Path], bytes]
 
 
 def write_inputs(rendered: Rendered, work: Path, link_citations: bool = True) -> list[str]:

@@ -68,6 +68,19 @@ def print_version(rendered: Rendered, page: bytes) -> bytes | None:
     return page.replace(screen, style_element(rendered, True).encode("utf-8"))
 
 
+def meta_variables(rendered: Rendered) -> list[str]:
+    """The document metadata as page template variables (escaped: taken literally)."""
+    meta = rendered.meta
+    values = [("author", a) for a in meta.creators]
+    values += [("publisher", meta.publisher), ("description", meta.subject)]
+    values.append(("keywords", ", ".join(meta.keywords)))
+    args = []
+    for name, value in values:
+        if value:
+            args += ["--variable", f"{name}={html.escape(value, quote=True)}"]
+    return args
+
+
 def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> bytes:
     args = write_inputs(rendered, work)
     args += [
@@ -79,6 +92,7 @@ def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> byte
         # taken literally (hence the escaping, which metadata would have done).
         "--variable",
         f"pagetitle={html.escape(rendered.title, quote=True)}",
+        *meta_variables(rendered),
         "--wrap",
         "none",
         "--section-divs",

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
@@ -19,6 +21,7 @@ from lxml import html as lxml_html
 from ..problems import BriefwrightError, Problem
 from ..render import Rendered
 from .html import export_html, print_version
+from .meta import BriefMeta
 
 
 def inline_footnotes(page: bytes) -> bytes:
@@ -122,6 +125,54 @@ def figure_uris(page: bytes) -> set[str]:
     return {src for src in tree.xpath("//img/@src") if src.startswith("data:image/svg+xml;")}
 
 
+XMP = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+}
+
+
+def _extra_xmp(generate: Callable[..., bytes], meta: BriefMeta) -> Callable[..., bytes]:
+    """WeasyPrint's XMP with what it leaves out: dc:publisher, dc:language and, for a
+    PDF/A file (which WeasyPrint identifies as PDF/A only), the PDF/UA identification."""
+
+    def wrapped(variant: str, version: int, conformance: str | None) -> bytes:
+        from xml.etree.ElementTree import SubElement, fromstring, tostring
+
+        rdf = fromstring(generate(variant, version, conformance))
+        about = f"{{{XMP['rdf']}}}about"
+
+        def description() -> Any:
+            return SubElement(rdf, f"{{{XMP['rdf']}}}Description", {about: ""})
+
+        if variant != "ua":
+            description().set(f"{{{XMP['pdfuaid']}}}part", "1")
+        bags = [("language", meta.lang)]
+        if meta.publisher:
+            bags.append(("publisher", meta.publisher))
+        for name, value in bags:
+            bag = SubElement(
+                SubElement(description(), f"{{{XMP['dc']}}}{name}"), f"{{{XMP['rdf']}}}Bag"
+            )
+            SubElement(bag, f"{{{XMP['rdf']}}}li").text = value
+        return tostring(rdf, encoding="utf-8")
+
+    return wrapped
+
+
+def write_accessible_pdf(document: Any, meta: BriefMeta) -> bytes:
+    """Tagged PDF/UA-1 (and PDF/A-3u when asked): a structure tree with alternative text,
+    /Lang, the title shown by viewers, bookmarks from the headings, and XMP metadata."""
+    metadata = document.metadata
+    metadata.generate_rdf_metadata = _extra_xmp(metadata.generate_rdf_metadata, meta)
+    return document.write_pdf(
+        pdf_identifier=b"briefwright",
+        uncompressed_pdf=False,
+        pdf_variant=meta.pdf_variant,
+        pdf_tags=True,
+    )
+
+
 def html_to_pdf(page: bytes, rendered: Rendered, allowed_data: set[str]) -> bytes:
     import weasyprint
     from weasyprint.logger import LOGGER
@@ -137,7 +188,7 @@ def html_to_pdf(page: bytes, rendered: Rendered, allowed_data: set[str]) -> byte
             url_fetcher=fetcher,
             media_type="print",
         )
-        data = document.write_pdf(pdf_identifier=b"briefwright", uncompressed_pdf=False)
+        data = write_accessible_pdf(document.render(), rendered.meta)
     finally:
         LOGGER.removeHandler(collect)
     collect.messages[:0] = fetcher.refused

@@ -1,0 +1,173 @@
+"""What a publications office expects of a released brief, read back from the real outputs:
+tagged PDF/UA-1 (or PDF/A-3u) with alternative text, language, metadata and bookmarks;
+DOCX core properties; HTML <meta>."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import build_project
+from docx import Document
+from lxml import etree
+from lxml import html as lxml_html
+from pypdf import PdfReader
+
+from briefwright.config import Project
+from briefwright.export import EXPORTERS
+from briefwright.load import load_project
+from briefwright.render import render_brief
+
+pytestmark = pytest.mark.slow
+
+EPOCH = 1700000000  # 2023-11-14T22:13:20Z
+STAMP = "2023-11-14T22:13:20Z"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
+    """The `published` project: `brief` takes its metadata from briefwright.toml,
+    `archival` declares authors, keywords and PDF/A-3u."""
+    root = build_project(tmp_path_factory.mktemp("published"), "published")
+    content, _ = load_project(Project.at(root))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+        out: dict[str, dict[str, bytes]] = {}
+        for brief, formats in (("brief", ("html", "pdf", "docx")), ("archival", ("pdf",))):
+            rendered = render_brief(content, brief)
+            out[brief] = {
+                fmt: EXPORTERS[fmt](rendered, tmp_path_factory.mktemp(f"{brief}-{fmt}"))
+                for fmt in formats
+            }
+    return out
+
+
+def _reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def _struct_elements(node: Any) -> Iterator[dict[str, Any]]:
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for kid in node:
+            yield from _struct_elements(kid)
+        return
+    if not isinstance(node, dict):
+        return  # a marked-content id
+    if node.get("/Type") == "/StructElem" or "/S" in node:
+        yield node
+    if "/K" in node:
+        yield from _struct_elements(node["/K"])
+
+
+def _outline_titles(outline: list[Any]) -> list[str]:
+    titles = []
+    for item in outline:
+        if isinstance(item, list):
+            titles += _outline_titles(item)
+        else:
+            titles.append(item.title)
+    return titles
+
+
+def _xmp(reader: PdfReader) -> str:
+    return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def test_pdf_is_tagged_pdf_ua_1(outputs):
+    reader = _reader(outputs["brief"]["pdf"])
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    assert root["/Lang"] == "en-GB"  # the project's default language
+    tree = root["/StructTreeRoot"].get_object()
+    kinds = {str(el["/S"]) for el in _struct_elements(tree["/K"])}
+    assert {"/Document", "/H1", "/H2", "/P", "/Table", "/Figure", "/L", "/LI"} <= kinds
+    assert re.search(r'pdfuaid:part="1"|<pdfuaid:part>1<', _xmp(reader))
+
+
+def test_every_pdf_figure_has_alternative_text_pointing_to_the_table(outputs):
+    reader = _reader(outputs["brief"]["pdf"])
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    figures = [el for el in _struct_elements(tree["/K"]) if el["/S"] == "/Figure"]
+    assert figures
+    for figure in figures:
+        alt = str(figure.get("/Alt", ""))
+        assert alt.startswith("Timeline of events"), alt
+        assert "table that follows" in alt
+
+
+def test_pdf_bookmarks_follow_the_headings(outputs):
+    reader = _reader(outputs["brief"]["pdf"])
+    page = lxml_html.document_fromstring(outputs["brief"]["html"])
+    headings = [
+        " ".join(h.text_content().split())
+        for h in page.xpath("//main//*[self::h1 or self::h2 or self::h3]")
+    ]
+    assert _outline_titles(reader.outline) == headings
+    assert "A minimal brief" in headings
+
+
+def test_pdf_metadata_in_info_and_xmp(outputs):
+    reader = _reader(outputs["brief"]["pdf"])
+    info = reader.metadata
+    assert info["/Title"] == "A minimal brief"
+    assert info["/Author"] == "Example Policy Unit"  # no authors: the publisher
+    assert info["/Subject"] == "For tests"
+    assert "Japan" in info["/Keywords"]
+    assert info["/CreationDate"] == "D:20231114221320Z"
+    xmp = _xmp(reader)
+    for expected in ("A minimal brief", "Example Policy Unit", "<rdf:li>en-GB</rdf:li>", STAMP):
+        assert expected in xmp
+    assert "<dc:publisher>" in xmp
+
+
+def test_pdf_a_3u_on_request_stays_tagged_and_accessible(outputs):
+    reader = _reader(outputs["archival"]["pdf"])
+    xmp = _xmp(reader)
+    assert re.search(r'pdfaid:part="3"', xmp) and re.search(r'pdfaid:conformance="U"', xmp)
+    assert 'pdfuaid:part="1"' in xmp
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert "/OutputIntents" in root
+    assert reader.metadata["/Author"] == "Jane Doe, Example Analysis Desk"
+    assert reader.metadata["/Keywords"] == "fisheries, territorial dispute"
+
+
+def test_docx_core_properties(outputs):
+    data = outputs["brief"]["docx"]
+    props = Document(io.BytesIO(data)).core_properties
+    assert props.title == "A minimal brief"
+    assert props.author == "Example Policy Unit"
+    assert props.subject == "For tests"
+    assert "Japan" in props.keywords
+    assert props.language == "en-GB"
+    assert props.created.strftime("%Y-%m-%dT%H:%M:%SZ") == STAMP
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        styles = etree.fromstring(zf.read("word/styles.xml"))
+        app = zf.read("docProps/app.xml").decode()
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    langs = {el.get(f"{w}val") for el in styles.iter(f"{w}lang")}
+    assert langs == {"en-GB"}
+    assert "<Company>Example Policy Unit</Company>" in app
+
+
+def test_html_meta(outputs):
+    page = lxml_html.document_fromstring(outputs["brief"]["html"])
+    assert page.get("lang") == "en-GB"
+
+    def meta(name: str) -> list[str]:
+        return page.xpath(f"//head/meta[@name='{name}']/@content")
+
+    assert meta("author") == ["Example Policy Unit"]
+    assert meta("dcterms.publisher") == ["Example Policy Unit"]
+    assert meta("description") == ["For tests"]
+    assert "Japan" in meta("keywords")[0]
+    assert meta("dcterms.created") == [STAMP]
+    [img] = page.xpath("//figure/img")
+    assert "table that follows" in img.get("alt")
