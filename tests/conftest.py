@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
+import signal
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject, StreamObject
+from pypdf.generic import StreamObject
 
 from briefwright.builder import LOCK, TMP_MARK
 from briefwright.config import BUILTIN_TEMPLATES
@@ -76,6 +77,18 @@ def snapshot(dist: Path, published_only: bool = False) -> dict[str, str]:
     return found
 
 
+def default_signals() -> None:
+    """For a child process (preexec_fn): the default dispositions of the signals a test
+    sends. Under nohup, or as a background job of a non-interactive shell, the test runner
+    inherits SIGHUP or SIGINT ignored, and a child keeps what its parent ignored."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+# Image codecs pypdf leaves encoded; their raw bytes are what a search can look through.
+IMAGE_CODECS = {"/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"}
+
+
 def expanded(path: Path) -> Iterator[bytes]:
     """A file's bytes, and for DOCX and PDF also every decompressed part and metadata:
     what a search for leaked bytes or machine paths must look through."""
@@ -88,14 +101,15 @@ def expanded(path: Path) -> Iterator[bytes]:
                 yield zf.read(name)
     elif path.suffix == ".pdf":
         reader = PdfReader(io.BytesIO(data))
-        for number in range(1, len(reader.xref_objStm) + 5000):
-            try:
-                obj = reader.get_object(IndirectObject(number, 0, reader))
-            except Exception:  # object numbers past the end simply do not exist
-                continue
+        # Every object the file defines, in the cross-reference table or in object streams;
+        # a read error fails the caller instead of hiding bytes from its search.
+        numbers = {n for table in reader.xref.values() for n in table} | set(reader.xref_objStm)
+        for number in sorted(numbers):
+            obj = reader.get_object(number)
             if isinstance(obj, StreamObject):
-                try:
-                    yield obj.get_data()
-                except Exception:  # an image stream pypdf cannot decode: its raw bytes
-                    yield obj._data  # type: ignore[attr-defined]
+                yield obj._data  # type: ignore[attr-defined]  # as stored
+                filters = obj.get("/Filter")
+                names = filters if isinstance(filters, list) else [filters]
+                if not set(map(str, names)) & IMAGE_CODECS:
+                    yield obj.get_data()  # decompressed
         yield str(reader.metadata or {}).encode()

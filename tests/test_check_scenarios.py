@@ -2,13 +2,12 @@
 
 Each tests/projects/<code>/expected.txt lists the problems, one
 `path:line:col: level[code] message` per line. To refresh after a deliberate change of
-wording: BRIEFWRIGHT_UPDATE_EXPECTED=1 pytest tests/test_check_scenarios.py, then read
-the diff before committing it.
+wording: `python tests/update_expected.py [SCENARIO ...]`, then read the diff and run the
+tests. Updating and checking are separate runs: this test never writes an expected file.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -47,8 +46,6 @@ def test_minimal_project_is_clean(tmp_path: Path) -> None:
 def test_scenario(scenario: str, tmp_path: Path) -> None:
     got = lines_of(build_project(tmp_path / "p", scenario))
     expected_file = PROJECTS / scenario / "expected.txt"
-    if os.environ.get("BRIEFWRIGHT_UPDATE_EXPECTED"):
-        expected_file.write_text("\n".join(got) + "\n", encoding="utf-8")
     expected = expected_file.read_text(encoding="utf-8").splitlines()
     assert got == expected
     # The scenario exists to prove its own rule: removing that rule must fail this test.

@@ -55,14 +55,22 @@ def assert_valid(dist: Path) -> None:
 
 def test_two_builds_at_once_are_serialised(tmp_path: Path) -> None:
     root = build_project(tmp_path / "p")
-    first, second = start(root), start(root)
-    errs = [finish(first), finish(second)]
-    waited = [err for err in errs if "another build is running on dist/; waiting for it" in err]
-    assert len(waited) == 1, errs
-    # The one that waited found the other's outputs and had nothing left to do.
-    assert "up to date (3 outputs)" in waited[0]
-    [other] = [err for err in errs if err is not waited[0]]
-    assert "built 3 of 3 outputs into dist/" in other
+    (root / "dist").mkdir()
+    # Both start while the lock is held, so both must wait whatever the machine's speed;
+    # once it is free, one builds and the other finds its outputs.
+    with open(root / "dist" / LOCK, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        first, second = start(root), start(root)
+        try:
+            for process in (first, second):
+                assert process.stderr is not None
+                assert "waiting for it to finish" in process.stderr.readline()
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+        errs = [finish(first), finish(second)]
+    built = [err for err in errs if "built 3 of 3 outputs into dist/" in err]
+    current = [err for err in errs if "up to date (3 outputs)" in err]
+    assert len(built) == 1 and len(current) == 1, errs
     assert_valid(root / "dist")
 
 

@@ -1,11 +1,12 @@
 """Hostile YAML through the real check: every case is a located error (or reads as plain
-text where text is expected), in bounded time and memory.
+text where text is expected), in bounded memory.
 
 Each case writes one file into a copy of the minimal project and runs `pipeline.check`,
-exactly what CI runs on a pull request. Time is measured on a plain run; memory on a
-second run under tracemalloc. tracemalloc slows PyYAML's pure-Python scanner ten times
-over, so a file of 100 kB or more is instead checked once in a child process that reports
-its time and the growth of its peak resident memory.
+exactly what CI runs on a pull request. Memory is measured under tracemalloc, which slows
+PyYAML's pure-Python scanner ten times over, so a file of 100 kB or more is instead
+checked in a child process that reports the growth of its peak resident memory. How long
+each case takes is measured by `bench/hostile.py`, not here: a test only has a generous
+watchdog that turns a hang into a failure.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +27,7 @@ from briefwright.pipeline import Checked, check
 from briefwright.problems import Problem
 from briefwright.yamlio import MAX_BYTES
 
-TIME_LIMIT = 5.0  # seconds for one check of the whole project
+WATCHDOG = 120  # seconds: far beyond any real check, only to turn a hang into a failure
 MEMORY_LIMIT = 200_000_000  # bytes, tracemalloc's peak (or the peak RSS's growth)
 BIG = 100_000  # files from this size are measured in a child process
 CLAIMS = "content/claims/x.yaml"
@@ -219,11 +219,8 @@ def _problems_in(checked: Checked, path: str) -> list[Problem]:
 
 
 def run_bounded(root: Path) -> Checked:
-    """The check, asserting it stays within the time and memory bounds."""
-    start = time.perf_counter()
+    """The check, asserting it stays within the memory bound."""
     checked = check(Project.at(root))
-    elapsed = time.perf_counter() - start
-    assert elapsed < TIME_LIMIT, f"check took {elapsed:.1f} s"
     tracemalloc.start()
     try:
         check(Project.at(root))
@@ -235,15 +232,13 @@ def run_bounded(root: Path) -> Checked:
 
 
 CHILD = """
-import json, resource, sys, time
+import json, resource, sys
 from briefwright.config import Project
 from briefwright.pipeline import check
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-start = time.perf_counter()
 problems = check(Project.at(sys.argv[1])).problems
-elapsed = time.perf_counter() - start
 grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024
-print(json.dumps({"seconds": elapsed, "bytes": grown, "problems": [
+print(json.dumps({"bytes": grown, "problems": [
     [p.path, p.line, p.col, p.code, p.level, p.message, p.id, p.hint] for p in problems]}))
 """
 
@@ -251,20 +246,18 @@ print(json.dumps({"seconds": elapsed, "bytes": grown, "problems": [
 def run_bounded_big(root: Path) -> list[Problem]:
     """The check of a project with a file of megabytes, in a child process."""
     try:
-        # A second for the interpreter to start; past that the bound is already broken.
         done = subprocess.run(
             [sys.executable, "-c", CHILD, str(root)],
             capture_output=True,
             text=True,
-            timeout=TIME_LIMIT + 1,
+            timeout=WATCHDOG,
             cwd=ROOT,
             env=dict(os.environ),
             check=True,
         )
     except subprocess.TimeoutExpired:
-        pytest.fail(f"check did not finish within {TIME_LIMIT:.0f} s")
+        pytest.fail(f"check did not finish within {WATCHDOG} s: a hang")
     result = json.loads(done.stdout)
-    assert result["seconds"] < TIME_LIMIT, f"check took {result['seconds']:.1f} s"
     assert result["bytes"] < MEMORY_LIMIT, f"check grew by {result['bytes'] / 1e6:.0f} MB"
     return [Problem(*row) for row in result["problems"]]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, default_signals
 
 from briefwright.cli import _parser, main
 from briefwright.config import Project
@@ -234,6 +234,7 @@ def test_serve_exits_cleanly_on_ctrl_c(make_project) -> None:
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=default_signals,  # the test sends SIGINT: never inherit it ignored
     )
     lines: queue.Queue[str] = queue.Queue()
 
@@ -242,7 +243,8 @@ def test_serve_exits_cleanly_on_ctrl_c(make_project) -> None:
         for line in process.stderr:
             lines.put(line)
 
-    threading.Thread(target=read, daemon=True).start()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     seen: list[str] = []
     try:
         deadline = time.monotonic() + 120
@@ -259,7 +261,8 @@ def test_serve_exits_cleanly_on_ctrl_c(make_project) -> None:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
-    time.sleep(0.1)
+    reader.join(timeout=60)  # the reader ends at the end of the stream: every line is in
+    assert not reader.is_alive()
     while not lines.empty():
         seen.append(lines.get())
     assert "Traceback" not in "".join(seen)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from briefwright.yamlio import parse
@@ -43,14 +41,13 @@ def test_rejections_are_located(text: str, expected: list[tuple[int, int, str]])
     assert codes(text) == expected
 
 
-def test_alias_bomb_is_refused_quickly() -> None:
+def test_alias_bomb_is_refused_before_expansion() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
         for i in range(9)
     )
-    start = time.perf_counter()
+    # Refused at the first alias, so nothing is expanded (bench/hostile.py times it).
     assert codes(bomb)[0][2] == "yaml-unsafe"
-    assert time.perf_counter() - start < 1.0
 
 
 def test_deep_nesting_is_refused() -> None:
