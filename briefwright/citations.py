@@ -12,7 +12,7 @@ from .model import Citation, Claim, Quote, Record, Source
 from .numbers import figures, show
 from .problems import Problem
 from .rules import problem_at
-from .textmatch import Match, SourceText
+from .textmatch import Match, SourceText, normalize
 
 METADATA_FIELDS = ("title", "container", "authors", "issued")
 
@@ -24,6 +24,19 @@ def locate(content: Content, citation: Citation) -> int | None:
         return citation.para
     match = text.find(citation.quote, citation.para) or text.find(citation.quote)
     return match.para if match else citation.para
+
+
+def source_span(content: Content, source: str, quote: str, para: int | None) -> str | None:
+    """The source text a quote with omissions or brackets stands for (normalised), for
+    the provenance; None for a verbatim quote or one that is not found."""
+    text = content.texts.get(source)
+    if text is None:
+        return None
+    match = text.find(quote, para) or text.find(quote)
+    if match is None:
+        return None
+    span = text.span(match)
+    return None if span == normalize(quote) else span
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -55,22 +68,38 @@ def _anchor(
                 "remove 'para' to have it found",
             )
         ]
-    match = text.find(quote, para)
-    if match is not None:
-        return match, []
-    if para is not None:
-        elsewhere = text.find(quote)
-        if elsewhere is not None:
-            return elsewhere, [
+    anchored = text.anchor(quote, para)
+    if anchored.problem is None and anchored.match is None and para is not None:
+        elsewhere = text.anchor(quote)
+        if elsewhere.match is not None:
+            return elsewhere.match, [
                 problem_at(
                     item,
                     (*keys, "para"),
                     "bad-locator",
-                    f"{subject}: the quote is in ¶ {elsewhere.para} of '{source_id}', not ¶ {para}",
+                    f"{subject}: the quote is in ¶ {elsewhere.match.para} of '{source_id}', "
+                    f"not ¶ {para}",
                     item_id,
-                    hint=f"write 'para: {elsewhere.para}' or remove 'para'",
-                )
+                    hint=f"write 'para: {elsewhere.match.para}' or remove 'para'",
+                ),
+                *_edit_problems(item, keys, subject, item_id, source_id, elsewhere.match),
             ]
+    if anchored.problem is not None:
+        return None, [
+            problem_at(
+                item,
+                (*keys, "quote"),
+                "quote-edit-invalid",
+                f"{subject}: the quote's edits cannot be checked against '{source_id}': "
+                f"{anchored.problem}",
+                item_id,
+                hint="mark an omission with '...' and an editorial insertion or substitution "
+                "of a few words with '[words]'; see the editor guide",
+            )
+        ]
+    if anchored.match is not None:
+        match = anchored.match
+        return match, _edit_problems(item, keys, subject, item_id, source_id, match)
     near = text.nearest(quote)
     message = f"{subject}: quote not found in source '{source_id}'"
     hint = "copy the passage exactly from the archived text; mark cuts with '...'"
@@ -78,6 +107,30 @@ def _anchor(
         message += f"; closest is ¶ {near.para} ({near.score:.0%} similar)"
         hint = f"difference [-quote-] {{+source+}}: {_short(near.diff, 300)}"
     return None, [problem_at(item, (*keys, "quote"), "quote-not-found", message, item_id, hint)]
+
+
+def _edit_problems(
+    item: Record,
+    keys: tuple[str | int, ...],
+    subject: str,
+    item_id: str,
+    source_id: str,
+    match: Match,
+) -> list[Problem]:
+    """An omission or bracket that removes or adds a negation or a figure."""
+    return [
+        problem_at(
+            item,
+            (*keys, "quote"),
+            "quote-edit-changes-meaning",
+            f"{subject}: in the quote from '{source_id}' ¶ {match.para}, {change.describe()}",
+            item_id,
+            hint=(f"the source reads “{_short(change.source)}”; " if change.source else "")
+            + "quote those words, or cut or bracket elsewhere: an edit may not remove or add "
+            "a negation or a figure",
+        )
+        for change in match.changes
+    ]
 
 
 class _Figures:
@@ -311,6 +364,9 @@ def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
         )
 
 
+_AT_QUOTE = {"quote-not-found", "quote-edit-changes-meaning", "quote-edit-invalid"}
+
+
 def _check_quote(content: Content, quote: Quote) -> Iterator[Problem]:
     text = content.texts.get(quote.source)
     if text is not None:
@@ -319,7 +375,7 @@ def _check_quote(content: Content, quote: Quote) -> Iterator[Problem]:
         )
         # The quote's own text is the thing anchored: point at 'text', not at the item.
         for p in found:
-            if p.code == "quote-not-found":
+            if p.code in _AT_QUOTE:
                 line, col = quote.where.at("text")
                 p = Problem(p.path, line, col, p.code, p.level, p.message, p.id, p.hint)
             yield p

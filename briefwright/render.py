@@ -25,6 +25,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import csl
+from .citations import source_span
 from .config import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE, TEMPLATE_FILE
 from .export.meta import BriefMeta, brief_meta
 from .model import (
@@ -231,6 +232,8 @@ class ProvenanceRow:
     source: Raw
     para: int | None
     quote: Raw
+    # The source text a quote with omissions or brackets stands for (None if verbatim).
+    source_span: Raw | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -748,6 +751,7 @@ def _provenance(content: Content, state: BriefState) -> list[dict[str, Any]]:
                     "source": cited.source,
                     "para": cited.para,
                     "quote": cited.quote,
+                    "source_span": source_span(content, cited.source, cited.quote, cited.para),
                 }
             )
     return rows
@@ -820,6 +824,7 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
             Raw(labels.get(r["source"], r["source"])),
             r["para"],
             Raw(r["quote"]),
+            raw(r["source_span"]),
         )
         for r in prov
     )

@@ -48,6 +48,15 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "error",
         "a quote does not appear verbatim in the archived text of its source",
     ),
+    "quote-edit-changes-meaning": (
+        "error",
+        "an omission ('...') or bracket ('[words]') in a quote removes or adds a negation "
+        "or a figure",
+    ),
+    "quote-edit-invalid": (
+        "error",
+        "a quote's edits cannot be checked: a bracket for more than 4 words, too many edits",
+    ),
     "bad-locator": ("error", "a 'para' is out of range or the quote is not in that paragraph"),
     "source-text-missing": ("error", "a source's archived text file is missing or unreadable"),
     "source-text-changed": (

@@ -143,6 +143,7 @@ def test_provenance_rows(basic):
         "para": 7,
         "quote": "In the last fiscal year, Japan scrambled jets 390 times to "
         "intercept approaching Russian aircraft.",
+        "source_span": None,  # verbatim: no omission or bracket to resolve
     }
     # Basis claims of a judgment are listed too: their citations are printed.
     assert {r["claim"] for r in basic.provenance} >= {"putin-xi-beijing"}
