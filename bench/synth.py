@@ -22,6 +22,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefwright.textmatch import negations, numbers_in
+
 ROOT = Path(__file__).resolve().parent.parent
 
 ACTORS = [
@@ -326,6 +328,9 @@ def _cite(rng: random.Random, doc: SourceDoc) -> Cite:
         first, second = " ".join(words[:k]), _unlink(sentences[s + 1])
         quote = f"{first} {rng.choice(['...', '…'])} {second}"
         said = f"{first} and later {second[0].lower()}{second[1:]}"
+        left_out = " ".join(words[k:])
+        if negations(left_out) or numbers_in(left_out):  # an honest cut drops neither
+            quote = said = sentence
     elif roll < 0.25 and p + 1 < len(doc.paragraphs):
         # A quote running across a paragraph break: end of one, start of the next.
         nxt = _unlink(doc.paragraphs[p + 1][0]).split()
