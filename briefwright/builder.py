@@ -43,7 +43,7 @@ from .config import Project
 from .content import Content
 from .pipeline import check
 from .problems import BriefwrightError, Problem, has_errors, sort_problems
-from .scope import brief_scope
+from .scope import edition, edition_summary, select_from
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -110,7 +110,9 @@ def _versions() -> dict[str, str]:
 def input_hash(content: Content, name: str, code_hash: str) -> str:
     """Everything a brief's outputs depend on, and nothing else."""
     brief = content.briefings[name]
-    scope = brief_scope(content, brief)
+    # The brief's edition only: newer content it leaves out cannot change its hash.
+    content = edition(content, brief).content
+    scope = select_from(content, brief)
     digest = hashlib.sha256()
     digest.update(code_hash.encode())
     digest.update(json.dumps(_versions(), sort_keys=True).encode())
@@ -382,12 +384,12 @@ def _worker_init() -> None:
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM us when the parent dies
 
 
-def _produce_in_worker(root: str, targets: list[Target]) -> list[Output]:
+def _produce_in_worker(project: Project, targets: list[Target]) -> list[Output]:
     """The targets of one brief, in order, so they share one rendering (see _produce)."""
     global _in_target
     _in_target = True
     try:
-        return [_produce(root, target) for target in targets]
+        return [_produce(project, target) for target in targets]
     except BuildInterrupted as exc:
         # The target has unwound; the build is over, and a worker that went back to wait
         # for work would outlive it (ProcessPoolExecutor catches everything a task raises).
@@ -427,7 +429,7 @@ _renders: dict[tuple[str, str], tuple[Any, list[Problem], str]] = {}
 _pages: dict[tuple[str, str], bytes] = {}
 
 
-def _produce(root: str, target: Target) -> Output:
+def _produce(project: Project, target: Target) -> Output:
     """Render one brief (once per build and process) and export one format (runs in a
     worker process when -j > 1).
 
@@ -441,7 +443,7 @@ def _produce(root: str, target: Target) -> Output:
     from .render import render_brief
 
     start = time.perf_counter()
-    project = Project.at(root)
+    root = str(project.root)
 
     def done(
         problems: list[Problem], data: bytes = b"", extras: dict[str, bytes] | None = None
@@ -488,7 +490,7 @@ def _produce(root: str, target: Target) -> Output:
     return done(problems, data, extras)
 
 
-def _run_targets(root: Path, targets: list[Target], jobs: int, say: Any) -> list[Output]:
+def _run_targets(project: Project, targets: list[Target], jobs: int, say: Any) -> list[Output]:
     outputs: list[Output] = []
     total = len(targets)
 
@@ -504,7 +506,7 @@ def _run_targets(root: Path, targets: list[Target], jobs: int, say: Any) -> list
     if jobs <= 1 or total <= 1:
         try:
             for target in targets:
-                report(_produce(str(root), target))
+                report(_produce(project, target))
         finally:
             _renders.clear()
             _pages.clear()
@@ -515,7 +517,7 @@ def _run_targets(root: Path, targets: list[Target], jobs: int, say: Any) -> list
     ]
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(briefs)), initializer=_worker_init)
     try:
-        futures = [pool.submit(_produce_in_worker, str(root), group) for group in briefs]
+        futures = [pool.submit(_produce_in_worker, project, group) for group in briefs]
         for future in futures:
             for output in future.result():
                 report(output)
@@ -590,6 +592,8 @@ def build(
             f"no brief named {', '.join(repr(n) for n in unknown)}; briefs: "
             + ", ".join(sorted(content.briefings))
         )
+    for line in edition_summary(content, names):
+        say(line)
     dist = project.dist
     try:
         with _stoppable(), locked(dist, say):
@@ -621,7 +625,7 @@ def _build_locked(
     if not stale:
         say(f"up to date ({len(planned)} outputs)")
         return problems
-    outputs = _run_targets(project.root, stale, jobs, say)
+    outputs = _run_targets(project, stale, jobs, say)
     for output in outputs:
         problems += output.problems
     problems = sort_problems(problems)

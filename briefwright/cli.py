@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .config import Project
+from .dates import Date, parse_date
 from .problems import BriefwrightError, format_problems, has_errors
 
 FORMATS = ("html", "pdf", "docx")
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="run the citation check on all content")
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="warnings count as errors")
+    _as_of_option(check)
 
     sub.add_parser("rules", help="list the check's rule codes")
 
@@ -60,10 +62,33 @@ def _parser() -> argparse.ArgumentParser:
             default="text",
             help="how to print problems",
         )
+        _as_of_option(build)
 
     sub.add_parser("clean", help="remove dist/")
     _editor_commands(sub)
     return parser
+
+
+def _as_of_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="preview every brief as of DATE (YYYY, YYYY-MM or YYYY-MM-DD); a build goes "
+        "into preview/as-of-DATE/, never into dist/",
+    )
+
+
+def _as_of(value: str | None) -> Date | None:
+    """The --as-of date: one plain date (a folder is named after it)."""
+    if value is None:
+        return None
+    try:
+        date = parse_date(value)
+    except ValueError as exc:
+        raise BriefwrightError(f"--as-of: {exc}") from None
+    if date.end is not None or date.approximate:
+        raise BriefwrightError(f"--as-of {value}: give one date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return date
 
 
 def _editor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -188,6 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     project = Project.at(args.project)
     command = args.command or "build"
     try:
+        project = project.previewed(_as_of(getattr(args, "as_of", None)))
         if command == "rules":
             from .rules import describe
 
@@ -207,6 +233,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         _require_project(project)
         formats = FORMATS if command == "build" else (command,)
+        if project.as_of is not None:
+            print(
+                f"preview as of {project.as_of}: building into {project.rel(project.dist)}/; "
+                f"{project.rel(project.root / 'dist')}/ (the published editions) is not touched",
+                file=sys.stderr,
+            )
         jobs = getattr(args, "jobs", 1)
         problems = build(
             project,

@@ -22,6 +22,7 @@ stand in meanwhile.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import tomllib
@@ -42,6 +43,7 @@ from pydantic import (
     field_validator,
 )
 
+from .dates import Date
 from .model import Id, ShortText
 from .problems import Problem
 
@@ -136,6 +138,8 @@ class Project:
     settings: Settings = field(default_factory=Settings, compare=False)
     # Problems of briefwright.toml; the check reports them (the defaults stand in meanwhile).
     config_problems: tuple[Problem, ...] = field(default=(), compare=False)
+    # Set by `--as-of`: every brief is previewed as of this date, built into preview/.
+    as_of: Date | None = None
 
     @classmethod
     def at(cls, root: str | Path = ".") -> Project:
@@ -185,7 +189,14 @@ class Project:
 
     @property
     def dist(self) -> Path:
+        """Where builds go: dist/, or a preview's own folder (never the published edition)."""
+        if self.as_of is not None:
+            return self.root / "preview" / f"as-of-{self.as_of.iso()}"
         return self.root / self.settings.paths.dist
+
+    def previewed(self, as_of: Date | None) -> Project:
+        """This project with every brief dated `as_of` (None: each brief's own date)."""
+        return dataclasses.replace(self, as_of=as_of)
 
     @property
     def schemas(self) -> Path:

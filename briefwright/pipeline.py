@@ -9,7 +9,7 @@ from .config import Project
 from .content import Content
 from .load import load_project
 from .problems import Problem, sort_problems
-from .scope import brief_scope
+from .scope import brief_scope, edition_problems
 from .topics import check_topics
 from .validate import check_references
 
@@ -31,10 +31,9 @@ def check(project: Project) -> Checked:
 
 
 def check_briefs(content: Content) -> list[Problem]:
-    """Rules about what a brief relies on: stale sources, sources after its cut-off."""
+    """Rules about what a brief relies on: stale sources, items newer than its edition."""
     problems: list[Problem] = []
     for name, brief in content.briefings.items():
-        line, col = brief.where.at("as_of")
         for source_id in sorted(brief_scope(content, brief).sources):
             source = content.sources.get(source_id)
             if source is None or source.issued is None:
@@ -54,17 +53,6 @@ def check_briefs(content: Content) -> list[Problem]:
                         "move sources_since back if the older source is what you mean to cite",
                     )
                 )
-            if source.issued.first_day() > brief.as_of.last_day():
-                problems.append(
-                    Problem(
-                        brief.where.path,
-                        line,
-                        col,
-                        "source-after-cutoff",
-                        "warning",
-                        f"brief '{name}' relies on source '{source_id}' ({source.issued}), issued "
-                        f"after its as_of date {brief.as_of}",
-                        hint="move as_of forward, or leave the newer source out of this brief",
-                    )
-                )
+        # Newer sources never reach a brief's scope (its edition); naming one is an error.
+        problems += edition_problems(content, name, brief)
     return problems

@@ -43,6 +43,7 @@ from .model import (
     TimelineSection,
 )
 from .problems import BriefwrightError, Problem
+from .scope import edition
 from .select import Cited, claim_citations, option_sources, timeline_claims, used_items
 from .timeline import Event, timeline_svg
 
@@ -774,6 +775,8 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
     Problems that make an output impossible (unknown template or citation style) raise
     BriefwrightError; anything else is returned in `problems`.
     """
+    # The brief sees its edition only: nothing issued after its as_of date (scope.py).
+    content = edition(content, content.briefings[brief_name]).content
     briefing = content.briefings[brief_name]
     brief_path = briefing.where.path
     state = BriefState(content, brief_name, briefing)

@@ -68,6 +68,11 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "error",
         "an inferred date (year or publication date) does not match its source's publication date",
     ),
+    "after-as-of": (
+        "error",
+        "a brief names a claim, quote, option or position point resting only on sources "
+        "issued after its 'as_of' date",
+    ),
     "judgment-without-basis": (
         "error",
         "a judgment lacks basis claims or confidence, or cites sources itself",
@@ -104,7 +109,6 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "a source lacks title, authors, date or outlet without marking it unknown",
     ),
     "stale-source": ("warning", "a brief relies on a source issued before its 'sources_since'"),
-    "source-after-cutoff": ("warning", "a brief relies on a source issued after its 'as_of' date"),
 }
 
 

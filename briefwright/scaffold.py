@@ -386,7 +386,7 @@ BRIEF = """\
 # Replace each TODO; `briefwright check` reports the placeholder ids until you do.
 title: TODO Title of the brief
 # subtitle: optional
-as_of: "{as_of}"                   # information cut-off: sources after it are flagged
+as_of: "{as_of}"                   # the edition's date: newer sources are left out
 audience: TODO who reads it
 # template: policy-brief
 # formats: [html, pdf, docx]
