@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,14 +26,24 @@ from briefwright.config import Project
 from briefwright.serve import Preview, changed_files, serve, snapshot
 
 WORKFLOW = ROOT / ".github" / "workflows" / "briefs.yml"
+COMMENT_WORKFLOW = ROOT / ".github" / "workflows" / "pr-comment.yml"
+
+
+def _load_workflow(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    # YAML 1.1 reads the key `on` as True.
+    data["on"] = data.pop(True, data.get("on"))
+    return data
 
 
 @pytest.fixture(scope="module")
 def workflow() -> dict[str, Any]:
-    data = yaml.safe_load(WORKFLOW.read_text("utf-8"))
-    # YAML 1.1 reads the key `on` as True.
-    data["on"] = data.pop(True, data.get("on"))
-    return data
+    return _load_workflow(WORKFLOW)
+
+
+@pytest.fixture(scope="module")
+def comment_workflow() -> dict[str, Any]:
+    return _load_workflow(COMMENT_WORKFLOW)
 
 
 def _steps(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -41,6 +54,7 @@ def test_triggers(workflow) -> None:
     on = workflow["on"]
     assert "pull_request" in on and "pull_request_target" not in on
     assert on["push"] == {"branches": ["main"]}
+    assert "workflow_dispatch" in on
 
 
 def test_least_privilege(workflow) -> None:
@@ -49,15 +63,14 @@ def test_least_privilege(workflow) -> None:
     writers = {name: job["permissions"] for name, job in jobs.items() if "permissions" in job}
     assert writers == {"deploy": {"pages": "write", "id-token": "write"}}
     assert jobs["deploy"]["needs"] == "publish"
-    assert jobs["publish"]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
     assert "secrets." not in WORKFLOW.read_text("utf-8")
     for _, step in _steps(workflow):
         if step.get("uses", "").startswith("actions/checkout@"):
             assert step["with"]["persist-credentials"] is False
 
 
-def test_actions_are_pinned_by_major_version(workflow) -> None:
-    used = [step["uses"] for _, step in _steps(workflow) if "uses" in step]
+def test_actions_are_pinned_by_major_version(workflow, comment_workflow) -> None:
+    used = [s["uses"] for w in (workflow, comment_workflow) for _, s in _steps(w) if "uses" in s]
     assert used, "the workflow uses no actions?"
     for action in used:
         assert re.fullmatch(r"actions/[a-z-]+@v\d+", action), action
@@ -67,6 +80,8 @@ def test_actions_are_pinned_by_major_version(workflow) -> None:
         "actions/upload-artifact",
         "actions/upload-pages-artifact",
         "actions/deploy-pages",
+        "actions/download-artifact",
+        "actions/github-script",
     }
 
 
@@ -78,19 +93,182 @@ def test_pull_request_job(workflow) -> None:
     runs = [s.get("run", "") for s in steps]
     assert "python build.py check --format github --strict" in runs
     assert "python build.py" in runs
-    summary = next(s for s in steps if "diff" in s.get("run", ""))
-    assert summary["run"] == 'briefwright diff "origin/$BASE_REF" >> "$GITHUB_STEP_SUMMARY"'
-    # The branch name reaches the shell as data, not as script text.
-    assert summary["env"] == {"BASE_REF": "${{ github.base_ref }}"}
-    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
-    assert upload["with"]["path"] == "dist/"
+    diff = next(s for s in steps if "briefwright diff" in s.get("run", ""))
+    assert diff["if"] == "${{ !cancelled() }}"  # a failing check still gets its diff
+    assert _commands(diff["run"]) == [
+        ["mkdir", "-p", "$RUNNER_TEMP/briefs-diff"],
+        ["briefwright", "diff", "origin/$BASE_REF"],
+        ["cat", "$RUNNER_TEMP/briefs-diff/diff.md"],
+        ["printf", "%s\\n", "$PR_NUMBER"],
+    ]
+    assert '>> "$GITHUB_STEP_SUMMARY"' in diff["run"]
+    # The branch name and the number reach the shell as data, not as script text.
+    assert "${{" not in diff["run"]
+    assert diff["env"] == {
+        "BASE_REF": "${{ github.base_ref }}",
+        "PR_NUMBER": "${{ github.event.pull_request.number }}",
+    }
+    uploads = {
+        s["with"]["name"]: s for s in steps if s.get("uses", "").startswith("actions/upload-")
+    }
+    assert uploads["briefs-pr-${{ github.event.pull_request.number }}"]["with"]["path"] == "dist/"
+    comment = uploads["briefs-diff"]
+    assert comment["if"] == "${{ !cancelled() }}"
+    assert comment["with"]["path"] == "${{ runner.temp }}/briefs-diff/"
+    assert steps.index(comment) > steps.index(diff)
 
 
-def test_publish_job_uploads_pages(workflow) -> None:
-    steps = workflow["jobs"]["publish"]["steps"]
+def test_publish_job(workflow) -> None:
+    job = workflow["jobs"]["publish"]
+    # "Run workflow" builds and publishes too, from main only.
+    condition = " ".join(job["if"].split())
+    assert condition == (
+        "(github.event_name == 'push' || github.event_name == 'workflow_dispatch') && "
+        "github.ref == 'refs/heads/main'"
+    )
+    assert job["needs"] == "test"
+    steps = job["steps"]
     pages = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert pages["with"]["path"] == "dist/"
+    # The build's lock file is not part of the site.
+    build = next(i for i, s in enumerate(steps) if "python build.py" in s.get("run", ""))
+    unlock = next(i for i, s in enumerate(steps) if s.get("run") == "rm -f dist/.lock")
+    assert build < unlock < steps.index(pages)
     assert workflow["jobs"]["test"]["steps"][-1]["run"] == "make test"
+
+
+# --- the pull-request comment (pr-comment.yml) --------------------------------------------
+
+
+def test_comment_workflow_runs_after_the_pull_request_workflow(workflow, comment_workflow) -> None:
+    on = comment_workflow["on"]
+    assert on == {"workflow_run": {"workflows": [workflow["name"]], "types": ["completed"]}}
+    job = comment_workflow["jobs"]["comment"]
+    assert "github.event.workflow_run.event == 'pull_request'" in job["if"]
+
+
+def test_comment_workflow_is_least_privilege_and_runs_no_pull_request_code(
+    comment_workflow,
+) -> None:
+    assert comment_workflow["permissions"] == {}
+    assert list(comment_workflow["jobs"]) == ["comment"]
+    job = comment_workflow["jobs"]["comment"]
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    steps = job["steps"]
+    # No checkout, no shell: nothing of the pull request can run here.
+    assert [s["uses"].split("@")[0] for s in steps] == [
+        "actions/download-artifact",
+        "actions/github-script",
+    ]
+    assert all("run" not in s for s in steps)
+    text = COMMENT_WORKFLOW.read_text("utf-8")
+    assert "secrets." not in text and "actions/checkout" not in text
+    download = steps[0]["with"]
+    assert download["name"] == "briefs-diff"  # what the pull request's run uploads
+    assert download["run-id"] == "${{ github.event.workflow_run.id }}"
+    script = steps[1]["with"]["script"]
+    # Event data reaches the script through env only, never spliced into its text.
+    assert "${{" not in script
+    assert set(steps[1]["env"]) == {"DIFF_DIR", "HEAD_SHA", "RUN_URL"}
+
+
+NODE = shutil.which("node")
+
+
+def _run_comment_script(
+    tmp_path: Path, diff: bytes, number: str, pr: dict[str, Any], comments: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Run the workflow's script under node with a fake GitHub API; return what it did."""
+    script = _load_workflow(COMMENT_WORKFLOW)["jobs"]["comment"]["steps"][1]["with"]["script"]
+    folder = tmp_path / "artifact"
+    folder.mkdir(parents=True)
+    (folder / "diff.md").write_bytes(diff)
+    (folder / "pr-number").write_text(number, "utf-8")
+    harness = tmp_path / "harness.js"
+    harness.write_text(
+        """
+const calls = [];
+const state = JSON.parse(process.argv[2]);
+const github = {
+  rest: {
+    pulls: { get: async (a) => { calls.push(["pulls.get", a]); return { data: state.pr }; } },
+    issues: {
+      listComments: "listComments",
+      updateComment: async (a) => { calls.push(["update", a]); },
+      createComment: async (a) => { calls.push(["create", a]); },
+    },
+  },
+  paginate: async (what, a) => { calls.push(["paginate", a]); return state.comments; },
+};
+const context = { repo: { owner: "o", repo: "r" } };
+const core = {
+  failed: null,
+  setFailed(m) { this.failed = m; },
+  info() {},
+};
+const body = require("fs").readFileSync(process.argv[3], "utf8");
+const run = new Function("require", "github", "context", "core",
+  "return (async () => {" + body + "})();");
+run(require, github, context, core).then(() => {
+  console.log(JSON.stringify({ calls, failed: core.failed }));
+});
+""",
+        "utf-8",
+    )
+    (tmp_path / "script.js").write_text(script, "utf-8")
+    env = {**os.environ, "DIFF_DIR": str(folder), "HEAD_SHA": "abc", "RUN_URL": "https://x/run"}
+    state = json.dumps({"pr": pr, "comments": comments})
+    result = subprocess.run(
+        [NODE, str(harness), state, str(tmp_path / "script.js")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+OPEN_PR = {"head": {"sha": "abc"}, "state": "open"}
+
+
+@pytest.mark.skipif(NODE is None, reason="needs node (GitHub's runners have it)")
+def test_comment_script_posts_once_then_updates(tmp_path: Path) -> None:
+    diff = b"## Content changes\n\nclaims: 1 added; thanks @octocat\n"
+    done = _run_comment_script(tmp_path / "a", diff, "7\n", OPEN_PR, [])
+    assert done["failed"] is None
+    create = [c for c in done["calls"] if c[0] == "create"]
+    assert len(create) == 1
+    body = create[0][1]["body"]
+    assert create[0][1]["issue_number"] == 7
+    assert body.startswith("<!-- briefwright-diff -->\n## Content changes")
+    assert "@octocat" not in body and "@\u200boctocat" in body
+    # The next run finds its own comment by the marker and edits it.
+    ours = {"id": 42, "user": {"type": "Bot"}, "body": "<!-- briefwright-diff -->\nold"}
+    theirs = {"id": 41, "user": {"type": "User"}, "body": "<!-- briefwright-diff -->\nfake"}
+    done = _run_comment_script(tmp_path / "b", diff, "7", OPEN_PR, [theirs, ours])
+    assert [c[0] for c in done["calls"]] == ["pulls.get", "paginate", "update"]
+    assert done["calls"][-1][1]["comment_id"] == 42
+
+
+@pytest.mark.skipif(NODE is None, reason="needs node (GitHub's runners have it)")
+def test_comment_script_distrusts_the_artifact(tmp_path: Path) -> None:
+    # A huge diff is cut to what a comment holds, and says so.
+    done = _run_comment_script(tmp_path / "a", b"x" * 500_000, "7", OPEN_PR, [])
+    body = done["calls"][-1][1]["body"]
+    assert len(body) < 61_000 and "longer than a comment" in body
+    # A number that is not one, or names another pull request, posts nothing.
+    for n, (number, pr) in enumerate(
+        [
+            ("7; rm -rf /", OPEN_PR),
+            ("$(id)", OPEN_PR),
+            ("8", {"head": {"sha": "other"}, "state": "open"}),
+            ("7", {"head": {"sha": "abc"}, "state": "closed"}),
+        ]
+    ):
+        done = _run_comment_script(tmp_path / str(n), b"diff", number, pr, [])
+        assert done["failed"], number
+        assert not [c for c in done["calls"] if c[0] in ("create", "update")]
 
 
 def _commands(script: str) -> list[list[str]]:
