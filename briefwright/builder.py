@@ -12,8 +12,14 @@ Failure never costs the previous outputs. Every file is staged in dist/ as a tem
 first and renamed over its target only once all of them are on disk, so a full disk or a
 read-only folder is a clear error with dist/ unchanged. SIGTERM and SIGHUP stop a build
 the way Ctrl-C does (an exception that kills pandoc and removes work files), and are held
-back while the renames run. Work files live in dist/ under the same temporary mark, so
-whatever a SIGKILL leaves behind is removed by the next build.
+back while the renames run. Staged files and work folders live in the build's own marked
+scratch folder in dist/ (SCRATCH), so whatever a SIGKILL leaves behind is removed by the
+next build, and nothing else ever is.
+
+Content cannot steer a write: brief names are checked ids (load.py), and every path under
+dist/ is proven, links resolved, to lie inside it before it is touched (in_dist). What is
+rendered is the snapshot the check passed (Content), never files read again later; its
+hash is recorded in the manifest as "checked".
 """
 
 from __future__ import annotations
@@ -48,8 +54,13 @@ from .scope import edition, edition_summary, select_from
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 TMP_MARK = ".tmp-"
+# The build's own folder in dist/: files staged before their rename, and work folders.
+# Clean-up removes this folder and nothing else; a brief's name (a kebab-case id) can
+# never be it, and the marker file inside says the build made it.
+SCRATCH = f"{TMP_MARK}briefwright"
+SCRATCH_MARKER = "made-by-briefwright"
 EXTENSIONS = {"html": "html", "pdf": "pdf", "docx": "docx"}
-WORK_PREFIX = f"{TMP_MARK}work-"  # per-target work folders for pandoc and WeasyPrint
+WORK_PREFIX = "work-"  # per-target work folders for pandoc and WeasyPrint, in SCRATCH
 # Signals that end a build the way Ctrl-C does. SIGINT keeps Python's KeyboardInterrupt.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -117,8 +128,9 @@ def input_hash(content: Content, name: str, code_hash: str) -> str:
     digest.update(code_hash.encode())
     digest.update(json.dumps(_versions(), sort_keys=True).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    digest.update(Path(content.project.root / brief.where.path).read_bytes())
     digest.update(content.project.settings.model_dump_json().encode())  # briefwright.toml
+    # The brief file as the check read it: never read again from disk (see Content.files).
+    digest.update(content.files[brief.where.path].encode())
 
     def add(kind: str, items: Any) -> None:
         for item_id in sorted(items):
@@ -192,7 +204,7 @@ def locked(dist: Path, say: Any) -> Iterator[None]:
     while True:
         try:
             dist.mkdir(parents=True, exist_ok=True)
-            handle = open(dist / LOCK, "a+")  # noqa: SIM115 - closed below on every path
+            handle = open(in_dist(dist, LOCK), "a+")  # noqa: SIM115 - closed on every path
         except OSError as exc:
             raise _os_error("lock", dist / LOCK, exc) from exc
         try:
@@ -218,20 +230,70 @@ def locked(dist: Path, say: Any) -> Iterator[None]:
             handle.close()
 
 
+def in_dist(dist: Path, rel: str | Path) -> Path:
+    """dist/rel, proven to lie inside dist/ once every link on the way is followed.
+
+    Nothing under dist/ is written, renamed or removed without passing through here:
+    a name such as '..', an absolute path or a link planted in dist/ cannot take a
+    write outside it.
+    """
+    relative = Path(rel)
+    real_dist = dist.resolve()
+    path = dist / relative
+    real = path.resolve()
+    if (
+        relative.is_absolute()
+        or ".." in relative.parts
+        or real == real_dist
+        or not real.is_relative_to(real_dist)
+    ):
+        raise BriefwrightError(
+            f"refusing to write {path}: it does not lie inside {dist}/ "
+            "(a link or an unusual name on the way); nothing was published"
+        )
+    return path
+
+
+def _scratch(dist: Path, create: bool) -> Path | None:
+    """The build's scratch folder in dist/, made (and marked) if asked; None if absent."""
+    scratch = in_dist(dist, SCRATCH)
+    if scratch.is_symlink() or (scratch.exists() and not scratch.is_dir()):
+        raise BriefwrightError(
+            f"{scratch} is not a folder the build made; remove it and build again"
+        )
+    if not scratch.exists():
+        if not create:
+            return None
+        try:
+            scratch.mkdir()
+            (scratch / SCRATCH_MARKER).write_bytes(b"")
+        except OSError as exc:
+            raise _os_error("write", scratch, exc) from exc
+    return scratch
+
+
 def _clean_stale_temporaries(dist: Path) -> None:
-    """Remove what an interrupted build left behind (staged files, work folders)."""
-    for path in sorted(dist.rglob(f"*{TMP_MARK}*"), key=lambda p: len(p.parts), reverse=True):
-        with contextlib.suppress(OSError):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+    """Remove what an interrupted build left behind: the build's own scratch folder.
+
+    Only that folder, and only if the build marked it: never files found by a name
+    pattern, which content (a brief's name) could imitate.
+    """
+    scratch = _scratch(dist, create=False)
+    if scratch is None:
+        return
+    if not (scratch / SCRATCH_MARKER).is_file() and any(scratch.iterdir()):
+        raise BriefwrightError(
+            f"{scratch} holds files the build did not make; remove it and build again"
+        )
+    with contextlib.suppress(OSError):
+        shutil.rmtree(scratch)  # rmtree never follows links inside it
 
 
-def _stage(path: Path, data: bytes) -> Path:
-    """Write data to a temporary beside `path`, on disk (fsync), ready to be renamed."""
+def _stage(path: Path, data: bytes, folder: Path | None = None) -> Path:
+    """Write data to a temporary in `folder` (default: beside `path`), on disk (fsync),
+    ready to be renamed over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TMP_MARK}")
+    fd, tmp = tempfile.mkstemp(dir=folder or path.parent, prefix=f".{path.name}{TMP_MARK}")
     try:
         view = memoryview(data)
         while view:
@@ -271,7 +333,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def publish_files(dist: Path, files: dict[str, bytes], root: Path | None = None) -> None:
-    """Write every file, or none: all are staged first, then renamed in order.
+    """Write every file, or none: all are staged first (in the scratch folder), then
+    renamed in order. Every path is proven to lie inside dist/ before any is touched.
 
     A failure while staging (a full disk, a read-only folder) removes what was staged and
     leaves dist/ exactly as it was. A rename practically cannot fail once its file is
@@ -279,11 +342,13 @@ def publish_files(dist: Path, files: dict[str, bytes], root: Path | None = None)
     last file) still describes the old build, so the next build redoes the rest.
     """
     staged: list[tuple[Path, Path]] = []
+    targets = {rel: in_dist(dist, rel) for rel in files}  # all proven before any is touched
+    scratch = _scratch(dist, create=True)
     try:
         for rel, data in files.items():
-            target = dist / rel
+            target = targets[rel]
             try:
-                staged.append((_stage(target, data), target))
+                staged.append((_stage(target, data, scratch), target))
             except OSError as exc:
                 raise _os_error("write", target, exc, root) from exc
         for tmp, target in staged:
@@ -295,9 +360,12 @@ def publish_files(dist: Path, files: dict[str, bytes], root: Path | None = None)
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        with contextlib.suppress(BriefwrightError):
+            _clean_stale_temporaries(dist)
         raise
     for folder in sorted({target.parent for _, target in staged}):
         _fsync_dir(folder)
+    _clean_stale_temporaries(dist)
 
 
 # --- signals -----------------------------------------------------------------------------
@@ -372,8 +440,16 @@ def _worker_signal(signum: int, frame: FrameType | None) -> None:
     os._exit(128 + signum)  # idle: nothing to clean up
 
 
-def _worker_init() -> None:
-    """In a -j worker: stop on SIGTERM/SIGHUP, and die with the build (even a SIGKILLed one)."""
+# The checked snapshot, in a -j worker: given once per worker process (pickled by the
+# pool), so no worker reads content from disk after the check.
+_snapshot: Content | None = None
+
+
+def _worker_init(content: Content) -> None:
+    """In a -j worker: keep the snapshot; stop on SIGTERM/SIGHUP, and die with the build
+    (even a SIGKILLed one)."""
+    global _snapshot
+    _snapshot = content
     for sig in STOP_SIGNALS:
         signal.signal(sig, _worker_signal)
     if sys.platform.startswith("linux"):
@@ -384,12 +460,13 @@ def _worker_init() -> None:
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM us when the parent dies
 
 
-def _produce_in_worker(project: Project, targets: list[Target]) -> list[Output]:
+def _produce_in_worker(targets: list[Target]) -> list[Output]:
     """The targets of one brief, in order, so they share one rendering (see _produce)."""
     global _in_target
+    assert _snapshot is not None, "the pool gives every worker the snapshot"
     _in_target = True
     try:
-        return [_produce(project, target) for target in targets]
+        return [_produce(_snapshot, target) for target in targets]
     except BuildInterrupted as exc:
         # The target has unwound; the build is over, and a worker that went back to wait
         # for work would outlive it (ProcessPoolExecutor catches everything a task raises).
@@ -429,9 +506,9 @@ _renders: dict[tuple[str, str], tuple[Any, list[Problem], str]] = {}
 _pages: dict[tuple[str, str], bytes] = {}
 
 
-def _produce(project: Project, target: Target) -> Output:
-    """Render one brief (once per build and process) and export one format (runs in a
-    worker process when -j > 1).
+def _produce(content: Content, target: Target) -> Output:
+    """Render one brief (once per build and process) from the checked snapshot and export
+    one format (runs in a worker process when -j > 1).
 
     Every failure comes back as problems, never as an exception: from a worker process an
     exception would lose its problems on the way back, and one failed target must not
@@ -439,20 +516,18 @@ def _produce(project: Project, target: Target) -> Output:
     """
     from .audit import audit_intermediate, audit_output
     from .export import EXPORTERS
-    from .load import load_project
     from .render import render_brief
 
     start = time.perf_counter()
-    root = str(project.root)
+    project = content.project
 
     def done(
         problems: list[Problem], data: bytes = b"", extras: dict[str, bytes] | None = None
     ) -> Output:
         return Output(target, data, extras or {}, problems, time.perf_counter() - start)
 
-    key = (root, target.brief)
+    key = (str(project.root), target.brief)
     if key not in _renders:
-        content, _ = load_project(project)
         where = content.briefings[target.brief].where.path
         try:
             rendered = render_brief(content, target.brief)
@@ -464,9 +539,10 @@ def _produce(project: Project, target: Target) -> Output:
     problems = list(shared)
     if has_errors(problems):
         return done(problems)
-    # The work folder sits in dist/ (same mark as staged files) so that one left behind by
-    # a killed build is found and removed by the next.
-    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=project.dist) as work:
+    # The work folder sits in the build's scratch folder in dist/, so that one left behind
+    # by a killed build is removed by the next.
+    scratch = in_dist(project.dist, SCRATCH)
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=scratch) as work:
         try:
             if target.fmt == "pdf" and key in _pages:
                 from .export.pdf import export_pdf
@@ -490,7 +566,7 @@ def _produce(project: Project, target: Target) -> Output:
     return done(problems, data, extras)
 
 
-def _run_targets(project: Project, targets: list[Target], jobs: int, say: Any) -> list[Output]:
+def _run_targets(content: Content, targets: list[Target], jobs: int, say: Any) -> list[Output]:
     outputs: list[Output] = []
     total = len(targets)
 
@@ -506,7 +582,7 @@ def _run_targets(project: Project, targets: list[Target], jobs: int, say: Any) -
     if jobs <= 1 or total <= 1:
         try:
             for target in targets:
-                report(_produce(project, target))
+                report(_produce(content, target))
         finally:
             _renders.clear()
             _pages.clear()
@@ -515,9 +591,11 @@ def _run_targets(project: Project, targets: list[Target], jobs: int, say: Any) -
     briefs = [
         [t for t in targets if t.brief == name] for name in dict.fromkeys(t.brief for t in targets)
     ]
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(briefs)), initializer=_worker_init)
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(briefs)), initializer=_worker_init, initargs=(content,)
+    )
     try:
-        futures = [pool.submit(_produce_in_worker, project, group) for group in briefs]
+        futures = [pool.submit(_produce_in_worker, group) for group in briefs]
         for future in futures:
             for output in future.result():
                 report(output)
@@ -625,7 +703,11 @@ def _build_locked(
     if not stale:
         say(f"up to date ({len(planned)} outputs)")
         return problems
-    outputs = _run_targets(project, stale, jobs, say)
+    _scratch(dist, create=True)
+    try:
+        outputs = _run_targets(content, stale, jobs, say)
+    finally:
+        _clean_stale_temporaries(dist)
     for output in outputs:
         problems += output.problems
     problems = sort_problems(problems)
@@ -671,6 +753,9 @@ def _publish(
             for k, v in sorted(briefs.items())
         },
         "index.html": _sha(index),
+        # What the check passed and every output was rendered from: one hash of the
+        # content files as read (see Content.fingerprint).
+        "checked": content.fingerprint(),
     }
     # The manifest goes last: until it is renamed, the previous one describes dist/.
     files[MANIFEST] = (json.dumps(ordered, indent=2) + "\n").encode("utf-8")

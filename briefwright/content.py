@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -23,3 +24,13 @@ class Content:
     positions: Mapping[str, Position] = field(default_factory=dict)  # by actor id
     options: Mapping[str, Option] = field(default_factory=dict)
     briefings: Mapping[str, Briefing] = field(default_factory=dict)  # by file stem
+    # sha256 of every file read, by path relative to the root: the snapshot that was
+    # checked, which the build renders from and records (see fingerprint()).
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """One hash of every file this snapshot was read from."""
+        digest = hashlib.sha256()
+        for path, sha in sorted(self.files.items()):
+            digest.update(f"{path}\0{sha}\n".encode())
+        return digest.hexdigest()

@@ -18,7 +18,19 @@ from pydantic import BaseModel, ValidationError
 
 from .config import Project
 from .content import Content
-from .model import Actor, Briefing, Claim, Option, Position, Quote, Record, Source, Where
+from .model import (
+    RESERVED_BRIEF_NAMES,
+    Actor,
+    Briefing,
+    Claim,
+    Option,
+    Position,
+    Quote,
+    Record,
+    Source,
+    Where,
+    brief_name_error,
+)
 from .problems import Problem
 from .rules import problem_at
 from .textmatch import SourceText
@@ -256,6 +268,7 @@ def load_project(project: Project) -> tuple[Content, list[Problem]]:
 
 def _load_project(project: Project) -> tuple[Content, list[Problem]]:
     problems: list[Problem] = []
+    files: dict[str, str] = {}  # what was read: path → sha256
 
     def read(path: Path) -> Document | None:
         if not path.resolve().is_relative_to(project.root.resolve()):
@@ -276,6 +289,8 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
             return None
         doc, found = load_file(path, project.rel(path))
         problems.extend(found)
+        if doc is not None:
+            files[doc.path] = doc.sha256
         return doc
 
     def read_lists(paths: list[Path], model: type[R], what: str, table: dict[str, R]) -> None:
@@ -290,9 +305,9 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
                 if item is not None:
                     _add(table, item.id, item, problems, what.rstrip("s"))  # type: ignore[attr-defined]
 
-    def read_singles(folder: Path, model: type[R], what: str) -> Iterator[tuple[Path, R]]:
+    def read_singles(paths: list[Path], model: type[R], what: str) -> Iterator[tuple[Path, R]]:
         """Files holding one item each (sources, positions, briefs)."""
-        for path in _yaml_files(folder):
+        for path in paths:
             doc = read(path)
             if doc is None or not _single(doc, problems, what):
                 continue
@@ -316,7 +331,7 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
 
     sources: dict[str, Source] = {}
     texts: dict[str, SourceText] = {}
-    for path, source in read_singles(project.sources, Source, "source"):
+    for path, source in read_singles(_yaml_files(project.sources), Source, "source"):
         named_after(
             path,
             source,
@@ -328,6 +343,7 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
         text = _read_text(project, path.parent, source, problems)
         if text is not None:
             texts[source.id] = text
+            files[project.rel(path.parent / source.text)] = text.sha256
 
     claims: dict[str, Claim] = {}
     quotes: dict[str, Quote] = {}
@@ -340,7 +356,7 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
         read_lists([project.actors], Actor, "actors", actors)
 
     positions: dict[str, Position] = {}
-    for path, position in read_singles(project.positions, Position, "position"):
+    for path, position in read_singles(_yaml_files(project.positions), Position, "position"):
         named_after(
             path,
             position,
@@ -351,13 +367,41 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
         _add(positions, position.actor, position, problems, "position of")
 
     briefings: dict[str, Briefing] = {}
-    for path, briefing in read_singles(project.briefings, Briefing, "brief"):
+    for path, briefing in read_singles(_brief_files(project, problems), Briefing, "brief"):
         _add(briefings, path.stem, briefing, problems, "brief")
 
     content = Content(
-        project, sources, texts, claims, quotes, actors, positions, options, briefings
+        project, sources, texts, claims, quotes, actors, positions, options, briefings, files
     )
     return content, problems
+
+
+def _brief_files(project: Project, problems: list[Problem]) -> list[Path]:
+    """The brief files whose names can name a brief; the others are reported, not read.
+
+    A brief's name becomes paths and links in dist/: '...', 'manifest.json' or a name
+    holding 'javascript:' must never get that far.
+    """
+    found = []
+    for path in _yaml_files(project.briefings):
+        reason = brief_name_error(path.stem)
+        if reason is None:
+            found.append(path)
+            continue
+        shown = project.rel(path.parent) + "/" + path.name  # rel() would resolve '...'
+        problems.append(
+            Problem(
+                shown,
+                1,
+                1,
+                "invalid-brief-name",
+                "error",
+                f"brief name {path.stem!r} {reason}",
+                hint="rename the file: a brief's name is an id such as 'japan-russia', and "
+                f"none of {', '.join(sorted(RESERVED_BRIEF_NAMES))}",
+            )
+        )
+    return found
 
 
 def _read_text(

@@ -26,6 +26,27 @@ from .dates import Date
 # Ids are kebab-case so they work as file names, HTML ids, CSL ids and bookmarks alike.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+# A brief's name (its file name without .yaml) becomes a folder, files and links in dist/:
+# an id, and none of the names the build itself writes or may write there.
+RESERVED_BRIEF_NAMES = frozenset(
+    {"index", "manifest", "provenance", "assets", "static", "lock", "tmp", "work"}
+)
+
+
+def is_id(value: str) -> bool:
+    """Kebab-case, whole string (re.match's `$` would accept a trailing newline)."""
+    return len(value) <= 80 and re.fullmatch(ID_PATTERN, value) is not None
+
+
+def brief_name_error(name: str) -> str | None:
+    """Why `name` cannot name a brief, or None if it can."""
+    if not is_id(name):
+        return "is not kebab-case (lower-case letters, digits and single hyphens, at most 80)"
+    if name in RESERVED_BRIEF_NAMES:
+        return "is reserved for a file the build writes into dist/"
+    return None
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 

@@ -26,6 +26,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "briefwright.toml is not valid TOML, or a setting is unknown or does not fit",
     ),
     # Identity and references
+    "invalid-brief-name": (
+        "error",
+        "a brief's file name is not a kebab-case id, or is reserved (index, manifest, ...)",
+    ),
     "duplicate-id": ("error", "two items of the same kind share an id"),
     "id-mismatch": ("error", "a file's id differs from its file name (sources, positions)"),
     "unknown-source": ("error", "a citation or quote names a source that does not exist"),

@@ -15,6 +15,8 @@ parser, so values, locations and messages never depend on which parser ran.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +62,7 @@ class Document:
     value: Any
     positions: dict[Path_, tuple[int, int]]
     key_positions: dict[Path_, tuple[int, int]]
+    sha256: str = ""  # of the bytes read (load_file): what the check saw of this file
 
     def where(self, path: Path_) -> tuple[int, int]:
         for cut in range(len(path), -1, -1):
@@ -395,4 +398,7 @@ def load_file(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     if problem:
         return None, [problem]
     assert text is not None
-    return parse(text, rel)
+    doc, problems = parse(text, rel)
+    if doc is not None:
+        doc = dataclasses.replace(doc, sha256=hashlib.sha256(raw).hexdigest())
+    return doc, problems

@@ -39,8 +39,9 @@ OLD, NEW = "The talks lasted 21 months.", "The talks went on for 21 months."
 
 
 def leftovers(dist: Path) -> list[str]:
-    """Temporary files and work folders anywhere in dist/."""
-    return sorted(p.relative_to(dist).as_posix() for p in dist.rglob(f"*{builder.TMP_MARK}*"))
+    """Temporary files and work folders anywhere in dist/ (the build's scratch folder)."""
+    found = (p.relative_to(dist).as_posix() for p in dist.rglob("*"))
+    return sorted(rel for rel in found if builder.TMP_MARK in rel)
 
 
 def assert_complete(root: Path) -> None:
@@ -364,15 +365,18 @@ def test_sigkill_then_rerun_cleans_up_and_completes(
         build.kill()
     if jobs == "1":
         # Nothing could clean up: the work folder stays behind, the outputs are untouched.
-        assert [p for p in leftovers(dist) if p.startswith(builder.WORK_PREFIX)]
+        work = f"{builder.SCRATCH}/{builder.WORK_PREFIX}"
+        assert [p for p in leftovers(dist) if p.startswith(work)]
         os.kill(pandoc_pid, signal.SIGKILL)
     else:
         # The workers die with the build (PR_SET_PDEATHSIG) and clean up after themselves.
         _wait_for(lambda: not _alive(parent_pid), timeout=10)
         _wait_for(lambda: not _alive(pandoc_pid), timeout=10)
     assert snapshot(dist, published_only=True) == before
-    # What a SIGKILL during the renames would leave: a staged file beside its target.
-    (dist / "brief" / f".brief.pdf{builder.TMP_MARK}abc123").write_bytes(b"%PDF-1.7 partial")
+    # What a SIGKILL during the renames would leave: a staged file in the scratch folder.
+    (dist / builder.SCRATCH).mkdir(exist_ok=True)
+    (dist / builder.SCRATCH / builder.SCRATCH_MARKER).write_bytes(b"")
+    (dist / builder.SCRATCH / f".brief.pdf{builder.TMP_MARK}abc123").write_bytes(b"%PDF-1.7")
     result = subprocess.run(
         [sys.executable, "-m", "briefwright.cli", "-C", str(project)],
         capture_output=True,
@@ -441,8 +445,11 @@ def test_stale_temporaries_from_older_builds_are_removed(
         monkeypatch.setenv(key, value)
     dist = root / "dist"
     before = snapshot(dist, published_only=True)
-    (dist / f".index.html{builder.TMP_MARK}x1").write_bytes(b"<html>")
-    work = dist / f"{builder.WORK_PREFIX}zz"
+    scratch = dist / builder.SCRATCH
+    scratch.mkdir()
+    (scratch / builder.SCRATCH_MARKER).write_bytes(b"")
+    (scratch / f".index.html{builder.TMP_MARK}x1").write_bytes(b"<html>")
+    work = scratch / f"{builder.WORK_PREFIX}zz"
     (work / "nested").mkdir(parents=True)
     (work / "nested" / "brief.md").write_text("half")
     problems = builder.build(Project.at(root), say=lambda line: None)  # a no-op build
