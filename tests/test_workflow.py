@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,15 @@ from conftest import ROOT, default_signals
 
 from briefwright.cli import _parser, main
 from briefwright.config import Project
-from briefwright.serve import Preview, changed_files, serve, snapshot
+from briefwright.problems import Problem
+from briefwright.serve import (
+    Preview,
+    changed_files,
+    problems_page,
+    serve,
+    snapshot,
+    with_live_reload,
+)
 
 WORKFLOW = ROOT / ".github" / "workflows" / "briefs.yml"
 COMMENT_WORKFLOW = ROOT / ".github" / "workflows" / "pr-comment.yml"
@@ -400,6 +409,106 @@ def test_serve_builds_serves_and_rebuilds(make_project) -> None:
         thread.join(timeout=15)
     assert not thread.is_alive()
     assert said[-1] == "preview stopped"
+
+
+def _get(url: str, host: str | None = None) -> tuple[int, str]:
+    """Status and body of a GET, error statuses included."""
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def _build_after(preview: Preview, build_id: int, said: list[str]) -> dict[str, int]:
+    """Poll the build id (as the page's script does) until a build after `build_id`."""
+    deadline = time.monotonic() + 120
+    while True:
+        state = json.loads(_get(preview.url + "__briefwright/build-id")[1])
+        if state["id"] > build_id:
+            return state
+        assert time.monotonic() < deadline, said
+        time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_serve_shows_errors_in_the_browser_and_reloads(make_project) -> None:
+    root = make_project()
+    claims = root / "content" / "claims" / "main.yaml"
+    good = claims.read_text("utf-8")
+    quote = "      quote: the talks had lasted twenty-one months\n"
+    line = good[: good.index(quote)].count("\n") + 1
+    ready: queue.Queue[Preview] = queue.Queue()
+    said: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=serve,
+        args=(Project.at(root), 0),
+        kwargs={"stop": stop, "on_ready": ready.put, "say": said.append, "poll": 0.1},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        preview = ready.get(timeout=120)
+        state = json.loads(_get(preview.url + "__briefwright/build-id")[1])
+        assert state == {"id": 1, "errors": 0, "warnings": 0}
+        status, page = _get(preview.url + "brief/brief.html")
+        assert status == 200 and "The talks lasted 21 months." in page
+        # Every page carries the reload script, from the preview itself (nothing external).
+        assert page.count('<script src="/__briefwright/live.js" data-build="1"></script>') == 1
+        assert page.index("live.js") < page.rindex("</body>")
+        status, script = _get(preview.url + "__briefwright/live.js")
+        assert status == 200 and "__briefwright/build-id" in script and "location.reload" in script
+        assert "http" not in script
+
+        # A misquote, with markup in it: the page becomes the list of problems.
+        claims.write_text(
+            good.replace(quote, "      quote: the talks had lasted <b>twenty</b> months\n"), "utf-8"
+        )
+        state = _build_after(preview, 1, said)
+        assert state["id"] == 2 and state["errors"] >= 1
+        status, page = _get(preview.url + "brief/brief.html")
+        assert status == 500
+        assert f"content/claims/main.yaml:{line}:14</code>" in page
+        assert "error[quote-not-found]" in page and "hint: " in page
+        assert "&lt;b&gt;twenty&lt;/b&gt;" in page and "<b>twenty" not in page
+        assert 'data-build="2"' in page  # it reloads itself too
+        assert _get(preview.url + "index.html")[0] == 500
+
+        # Fixed: the next build serves the brief again.
+        claims.write_text(good, "utf-8")
+        state = _build_after(preview, 2, said)
+        assert state == {"id": 3, "errors": 0, "warnings": 0}
+        status, page = _get(preview.url + "brief/brief.html")
+        assert status == 200 and 'data-build="3"' in page
+
+        # Only requests for 127.0.0.1 or localhost are answered (no DNS rebinding).
+        assert _get(preview.url + "brief/brief.html", host="localhost")[0] == 200
+        assert _get(preview.url + "brief/brief.html", host="attacker.example")[0] == 403
+        assert preview.server.server_address[0] == "127.0.0.1"
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+    assert not thread.is_alive()
+
+
+def test_problems_page_escapes_everything() -> None:
+    bad = "<script>alert(1)</script>"
+    problem = Problem(f"content/{bad}.yaml", 3, 5, "quote-not-found", "error", bad, "x", bad)
+    page = problems_page(4, (problem,), None).decode("utf-8")
+    assert "<script>alert" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3
+    assert "content/&lt;script&gt;alert(1)&lt;/script&gt;.yaml:3:5" in page
+    tag = '<script src="/__briefwright/live.js" data-build="4"></script>'
+    assert page.endswith(f"{tag}</body></html>\n")
+
+
+def test_reload_script_goes_before_the_last_body_end() -> None:
+    assert with_live_reload(b"<p>a</p></BODY>", 2) == (
+        b'<p>a</p><script src="/__briefwright/live.js" data-build="2"></script></BODY>'
+    )
+    assert with_live_reload(b"<p>no body end", 1).endswith(b'data-build="1"></script>')
 
 
 @pytest.mark.slow
