@@ -100,11 +100,24 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _tree_hash(folder: Path, digest: Any) -> None:
-    files = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for path in sorted(files):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+def _tree_hash(folder: Path, digest: Any, boundary: Path | None = None) -> None:
+    """Hash every regular file under `folder`, refusing links that leave `boundary`.
+
+    Hashing reads every file: a link to a file outside the project (a secret, a device)
+    must be refused here, not followed.
+    """
+    limit = (boundary or folder).resolve()
+    paths = sorted(p for p in folder.rglob("*") if "__pycache__" not in p.parts)
+    for path in [folder, *paths]:
+        if not path.resolve().is_relative_to(limit):
+            raise BriefwrightError(
+                f"{path} is a link to a place outside the project; it is not read. "
+                "Replace it with a real file (template files are part of the project)"
+            )
+    for path in paths:
+        if path.is_file():  # regular files only: never a device or a pipe
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
 
 
 def _versions() -> dict[str, str]:
@@ -145,7 +158,8 @@ def input_hash(content: Content, name: str, code_hash: str) -> str:
     add("actor", dict(content.actors))  # names and adjectives appear anywhere
     template = content.project.template(brief.template)
     if template.is_dir():
-        _tree_hash(template, digest)
+        root = content.project.root
+        _tree_hash(template, digest, root if template.is_relative_to(root) else None)
     return digest.hexdigest()
 
 

@@ -31,12 +31,35 @@ from .model import (
     Where,
     brief_name_error,
 )
-from .problems import Problem
+from .problems import BriefwrightError, Problem
 from .rules import problem_at
 from .textmatch import SourceText
 from .yamlio import Document, load_file
 
 R = TypeVar("R", bound=Record)
+
+
+def inside_project(project: Project, path: Path) -> bool:
+    """Whether `path` lies inside the project once every link on the way is followed."""
+    return path.resolve().is_relative_to(project.root.resolve())
+
+
+def require_inside(project: Project, path: Path, action: str) -> Path:
+    """`path`, if reading or writing it stays inside the project; else a clear refusal.
+
+    A link committed in a pull request must not make an editor command copy an outside
+    file into the repository, write through to it, or print a line of it.
+    """
+    if inside_project(project, path):
+        return path
+    try:
+        shown = path.relative_to(project.root).as_posix()  # rel() would follow the link
+    except ValueError:
+        shown = str(path)
+    raise BriefwrightError(
+        f"refusing to {action} {shown}: it is a link to a place outside the project; "
+        "replace the link with a real file inside the project (or remove it)"
+    )
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -271,7 +294,7 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
     files: dict[str, str] = {}  # what was read: path → sha256
 
     def read(path: Path) -> Document | None:
-        if not path.resolve().is_relative_to(project.root.resolve()):
+        if not inside_project(project, path):
             # A link committed in a pull request must not make CI read (and print parts
             # of) a file outside the project.
             shown = path.relative_to(project.root).as_posix()  # rel() would follow the link

@@ -16,8 +16,8 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from .config import Project
-from .load import load_project
-from .model import ID_PATTERN, Source
+from .load import load_project, require_inside
+from .model import Source, brief_name_error, is_id
 from .problems import BriefwrightError, Problem
 from .schema import MODELINE, kind_named, modeline
 from .textmatch import SourceText
@@ -57,11 +57,10 @@ def yaml_string(value: str) -> str:
 
 
 def _check_id(value: str, what: str) -> None:
-    import re
-
-    if not re.match(ID_PATTERN, value) or len(value) > 80:
+    # The whole string: re.match's '$' would let 'extra\n' through into a file name.
+    if not is_id(value):
         raise BriefwrightError(
-            f"{what} '{value}' is not kebab-case: use lower-case letters, digits and single "
+            f"{what} {value!r} is not kebab-case: use lower-case letters, digits and single "
             "hyphens, e.g. 'smith-2022'"
         )
 
@@ -276,8 +275,8 @@ def add_source(
     if not new.paragraphs:
         raise BriefwrightError(f"'{file}' has no text: a source needs at least one paragraph")
 
-    text_path = project.sources / f"{source_id}.txt"
-    yaml_path = project.sources / f"{source_id}.yaml"
+    text_path = require_inside(project, project.sources / f"{source_id}.txt", "archive into")
+    yaml_path = require_inside(project, project.sources / f"{source_id}.yaml", "rewrite")
     existing = _existing_yaml(project, yaml_path)
     old_bytes = text_path.read_bytes() if text_path.is_file() else None
     given = meta.given()
@@ -473,7 +472,10 @@ def new_item(
     if source is not None:
         _check_id(source, "source id")
     if what == "brief":
-        path = project.briefings / f"{name}.yaml"
+        reason = brief_name_error(name)
+        if reason is not None:
+            raise BriefwrightError(f"brief name {name!r} {reason}")
+        path = require_inside(project, project.briefings / f"{name}.yaml", "write")
         if path.exists():
             raise BriefwrightError(f"{project.rel(path)} already exists; choose another name")
         as_of = (today or dt.date.today()).strftime("%Y-%m")
@@ -483,7 +485,7 @@ def new_item(
         return Written(project.rel(path), None, True)
 
     folder = project.claims if what == "claim" else project.quotes
-    path = folder / f"{name}.yaml"
+    path = require_inside(project, folder / f"{name}.yaml", "append to")
     taken = _taken_ids(project)
     new_id = item_id or _fresh_id(f"todo-{what}" if kind != "judgment" else "todo-judgment", taken)
     if item_id is not None and item_id in taken:

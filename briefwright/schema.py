@@ -24,6 +24,7 @@ from pydantic import TypeAdapter
 
 from . import dates
 from .config import Project
+from .load import require_inside
 from .model import Actor, Briefing, Claim, Option, Position, Quote, Source
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -177,7 +178,7 @@ def write_schemas(project: Project, check_only: bool = False) -> SchemaReport:
     unchanged: list[str] = []
     stale: list[str] = []
     for name, text in rendered().items():
-        path = project.schemas / name
+        path = require_inside(project, project.schemas / name, "read or write")
         try:
             current = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
@@ -208,12 +209,14 @@ def link_files(project: Project) -> list[Path]:
     """
     from .builder import write_atomic
 
+    files = [(kind, path) for kind in KINDS for path in kind.files(project)]
+    for _, path in files:  # all proven first: a refusal leaves every file as it was
+        require_inside(project, path, "link")
     changed: list[Path] = []
-    for kind in KINDS:
-        for path in kind.files(project):
-            data = path.read_bytes()
-            if data.startswith(MODELINE.encode()):
-                continue
-            write_atomic(path, modeline(project, path, kind).encode("utf-8") + data)
-            changed.append(path)
+    for kind, path in files:
+        data = path.read_bytes()
+        if data.startswith(MODELINE.encode()):
+            continue
+        write_atomic(path, modeline(project, path, kind).encode("utf-8") + data)
+        changed.append(path)
     return changed
