@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -147,6 +148,61 @@ def test_newer_content_leaves_the_edition_unchanged(make_project) -> None:
     scope = brief_scope(content, content.briefings["brief"])
     assert "gamma-2021" not in scope.sources
     assert not {"secret-meeting", "joint-survey", "survey-judgment"} & scope.claims
+
+
+def test_a_2022_article_does_not_touch_the_shipped_editions(tmp_path: Path) -> None:
+    """The issue's walk-through on a copy of this project: a 2022 article, a claim of it
+    dated 1992 (inside japan-russia's timeline) and a new point in Japan's position."""
+    root = tmp_path / "project"
+    for name in ("content", "briefings", "schemas"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "briefwright.toml", root / "briefwright.toml")
+    before = _hashes(root)
+    add_2022_article(root)
+    checked = check(Project.at(root))
+    assert [p.text() for p in checked.problems] == []  # what `check --strict` runs on
+    assert _hashes(root) == before
+    # The newer claim is there for a brief of a later date.
+    preview = check(Project.at(root).previewed(parse_date("2022-06"))).content
+    scope = brief_scope(preview, preview.briefings["japan-russia"])
+    assert "delta-1992-talks" in scope.claims
+
+
+def add_2022_article(root: Path) -> None:
+    sources = root / "content" / "sources"
+    text = "Delta Review\n\nIn 1992, the two foreign ministers held talks in Tokyo.\n"
+    (sources / "delta-2022.txt").write_text(text, "utf-8")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    (sources / "delta-2022.yaml").write_text(
+        "id: delta-2022\ntitle: Delta Review\ncontainer: Delta Review\n"
+        'authors: [{literal: Delta Desk}]\nissued: "2022-03-14"\n'
+        "url: https://example.org/delta\nkind: article-magazine\ntext: delta-2022.txt\n"
+        f"sha256: {sha}\n",
+        "utf-8",
+    )
+    (root / "content" / "claims" / "delta-2022.yaml").write_text(
+        """- id: delta-1992-talks
+  kind: fact
+  text: The two foreign ministers held talks in Tokyo in 1992.
+  date: "1992"
+  actors: [japan, russia]
+  topics: [diplomacy]
+  cites:
+    - source: delta-2022
+      quote: In 1992, the two foreign ministers held talks in Tokyo.
+""",
+        "utf-8",
+    )
+    _append(
+        root / "content" / "positions" / "japan.yaml",
+        "  - label: Talks in the 1990s\n    claims: [delta-1992-talks]\n",
+    )
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    content = check(Project.at(root)).content
+    code = _code_hash()
+    return {name: input_hash(content, name, code) for name in content.briefings}
 
 
 def test_the_edition_says_what_it_leaves_out(make_project) -> None:
