@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -76,7 +77,7 @@ MAX_ELISION = 600  # characters one omission may skip: about a paragraph
 MAX_BRACKET_WORDS = 4  # source words one bracket may stand for
 MAX_BRACKET_TEXT = 60  # characters inside a bracket; a longer one is literal text
 MAX_EDITS = 20  # omissions and brackets in one quote
-SEARCH_BUDGET = 20_000  # candidate positions tried for one quote with edits
+SEARCH_BUDGET = 10_000  # candidate positions tried for one quote with edits
 
 # An omission ("...", "[...]") or a bracket that is not a Markdown link ("[x](y)").
 _MARK = re.compile(
@@ -357,6 +358,8 @@ class SourceText:
     normalized: tuple[str, ...]
     joined: str = field(repr=False)
     starts: tuple[int, ...] = field(repr=False)  # offset of each paragraph in `joined`
+    # Words read for closest-passage hints so far (mutable: a cost meter, not content).
+    _hint_work: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SourceText:
@@ -434,6 +437,13 @@ class SourceText:
 
     def _find_literal(self, needle: str, para: int | None) -> Match | None:
         lo = self.starts[para - 1] if para and para <= len(self.starts) else 0
+        # Most needles are absent or found at once: str.find is the fastest scan.
+        at = self.joined.find(needle, lo)
+        if at == -1:
+            return None
+        if self._edge(at) and self._edge(at + len(needle)):
+            match = self._match(at, at + len(needle))
+            return match if para is None or match.para == para else None
         # The word-edge test is part of the pattern, so a needle that occurs a million
         # times inside words costs one scan, not a million Python steps.
         pattern = (
@@ -441,7 +451,7 @@ class SourceText:
             + re.escape(needle)
             + (r"(?![^\W_])" if needle[-1].isalnum() else "")
         )
-        found = re.compile(pattern).search(self.joined, lo)
+        found = re.compile(pattern).search(self.joined, at)
         if found is None:
             return None
         match = self._match(found.start(), found.end())
@@ -463,6 +473,8 @@ class SourceText:
     ) -> Match | None:
         """The first way the quote's segments occur in order with its edits between
         them; a way whose edits change no negation or figure is preferred."""
+        if not all(segment in self.joined for segment in edited.segments):
+            return None  # one scan each, before any search
         first = edited.segments[0]
         lo = self.starts[para - 1] if para and para <= len(self.starts) else 0
         hi = self.starts[para] if para and para < len(self.starts) else len(self.joined)
@@ -472,8 +484,11 @@ class SourceText:
             lead = self._lead(edited.gaps[0], at, first)
             if lead is not None:
                 start, change = lead
-                for end, more in self._extend(edited, 1, at + len(first), budget, bracket_words):
-                    found = self._match(start, end, tuple(([change] if change else []) + more))
+                head = [change] if change else []
+                for end, more in self._extend(
+                    edited, 1, at + len(first), budget, bracket_words, ()
+                ):
+                    found = self._match(start, end, tuple(head + more))
                     if not found.changes:
                         return found
                     dirty = dirty or found
@@ -497,12 +512,22 @@ class SourceText:
         return at, self._change(lead.mark, "", lead.added, at, at)
 
     def _extend(
-        self, edited: Edited, i: int, pos: int, budget: _Budget, bracket_words: int
+        self,
+        edited: Edited,
+        i: int,
+        pos: int,
+        budget: _Budget,
+        bracket_words: int,
+        path: tuple[tuple[Gap, int, int, str], ...],
     ) -> list[tuple[int, list[Change]]]:
         """Ways to match segments i.. after offset `pos`: (end, changes), first found
-        first; a clean way ends the search and is returned alone."""
+        first; a clean way ends the search and is returned alone. `path` holds the gaps
+        placed so far: what they change is worked out only for a complete match."""
         if i == len(edited.segments):
-            return self._finish(edited.tail, pos)
+            return [
+                (end, [c for c in (self._gap_change(*step, budget) for step in path) if c] + tail)
+                for end, tail in self._finish(edited.tail, pos)
+            ]
         gap = edited.gaps[i]
         assert gap is not None
         segment = edited.segments[i]
@@ -521,19 +546,21 @@ class SourceText:
             ):
                 break  # later occurrences leave out even more words
             if gap.attached_right or self._edge(found):
-                change = self._gap_change(gap, pos, found, segment)
-                for end, more in self._extend(
-                    edited, i + 1, found + len(segment), budget, bracket_words
+                step = (*path, (gap, pos, found, segment))
+                for end, changes in self._extend(
+                    edited, i + 1, found + len(segment), budget, bracket_words, step
                 ):
-                    changes = ([change] if change else []) + more
                     if not changes:
                         return [(end, changes)]
                     results.append((end, changes))
             found = self.joined.find(segment, found + 1, limit)
         return results
 
-    def _gap_change(self, gap: Gap, pos: int, found: int, segment: str) -> Change | None:
+    def _gap_change(
+        self, gap: Gap, pos: int, found: int, segment: str, budget: _Budget
+    ) -> Change | None:
         """What the edits standing for the source text between `pos` and `found` change."""
+        budget.left -= (found - pos) // 100  # reading a long omission is work too
         # An attached bracket replaces part of a word: compare whole words on both sides.
         left = self._word_start(pos) if gap.attached_left else pos
         right = self._word_end(found) if gap.attached_right else found
@@ -587,15 +614,20 @@ class SourceText:
 
         Every paragraph and the one after it is a candidate; a paragraph much longer
         than the quote is cut into overlapping windows, and when there are more than
-        MAX_CANDIDATES candidates only those sharing the most words with the quote are
-        compared word by word. The cost stays near-linear in the text's length.
+        MAX_UNITS candidates only the SHORTLIST sharing the most words with the quote
+        are compared word by word. The cost stays near-linear in the text's length.
         """
         words = strip_edits(quote).split()[:MAX_HINT_WORDS]
         text_words, firsts = self._words
         if not words or not text_words:
             return None
+        # Many misquotes of one long text would each read all of it: after a few
+        # texts' worth of reading, the hint is left out (the error stands).
+        self._hint_work[0] += len(text_words)
+        if self._hint_work[0] > HINT_WORK:
+            return None
         units = self._units(len(words), text_words, firsts)
-        if len(units) > MAX_CANDIDATES:
+        if len(units) > MAX_UNITS:
             units = _most_shared(words, text_words, units)
         best: Near | None = None
         for lo, hi in units:
@@ -606,7 +638,8 @@ class SourceText:
 
     def _units(self, n: int, text_words: list[str], firsts: list[int]) -> list[tuple[int, int]]:
         long = max(4 * n, 400)
-        size, stride = 2 * n + 20, n + 10
+        size = max(2 * n + 20, 200)
+        stride = size // 2
         ends = [*firsts[1:], len(text_words)]
         units: list[tuple[int, int]] = []
         for i, (lo, hi) in enumerate(zip(firsts, ends, strict=True)):
@@ -618,8 +651,10 @@ class SourceText:
         return units
 
 
-MAX_HINT_WORDS = 300  # words of a quote compared for the closest-passage hint
-MAX_CANDIDATES = 400  # passages compared word by word for that hint
+HINT_WORK = 5_000_000  # words of one text read for hints in one check
+MAX_HINT_WORDS = 80  # words of a quote compared for the closest-passage hint
+MAX_UNITS = 300  # passages compared word by word; beyond, only the SHORTLIST ...
+SHORTLIST = 40  # ... sharing the most words with the quote
 
 
 def _most_shared(
@@ -627,13 +662,9 @@ def _most_shared(
 ) -> list[tuple[int, int]]:
     """The candidates with the most words in common with the quote (prefix sums)."""
     wanted = set(words)
-    sums = [0]
-    total = 0
-    for word in text_words:
-        total += word in wanted
-        sums.append(total)
+    sums = [0, *itertools.accumulate(map(wanted.__contains__, text_words))]
     ranked = sorted(units, key=lambda u: sums[u[1]] - sums[u[0]], reverse=True)
-    return sorted(ranked[:MAX_CANDIDATES])
+    return sorted(ranked[:SHORTLIST])
 
 
 def _closest_window(
