@@ -1,6 +1,6 @@
 """Dates with the precision the source gives: a year, a month or a day.
 
-Written as a subset of EDTF (ISO 8601-2): `2021`, `2021-11`, `2021-10-19`, a trailing
+Written as a subset of EDTF (ISO 8601-2), years 1–2999: `2021`, `2021-11`, `2021-10-19`, a trailing
 `~` for "approximately" (`2015~`), and an interval `2018-06-19/2018-06-21`. Dates are
 always written as text in YAML (quoted or not: the loader never turns them into
 `datetime.date`), so nothing is silently completed to the first of a month.
@@ -22,6 +22,10 @@ _DATE_RE = re.compile(rf"^{_POINT}(~)?(?:/{_POINT}(~)?)?$")
 PATTERN = rf"^{_POINT}~?(/{_POINT}~?)?$"
 
 MONTHS = tuple(calendar.month_name)[1:]
+# Years a date may have. Year 0 does not exist in the calendar the timeline uses, and
+# a year near 9999 cannot be drawn (the axis runs a year past the last event); no
+# source dates an event or a publication outside this range.
+FIRST_YEAR, LAST_YEAR = 1, 2999
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -145,6 +149,8 @@ def _validate(value: Any) -> Date:
 
 def _point(y: str, m: str | None, d: str | None) -> Point:
     point = Point(int(y), int(m) if m else None, int(d) if d else None)
+    if not FIRST_YEAR <= point.year <= LAST_YEAR:
+        raise ValueError(f"year {y} is not a year a source can give ({FIRST_YEAR}–{LAST_YEAR})")
     if point.month is not None and not 1 <= point.month <= 12:
         raise ValueError(f"month {point.month} is not 1–12")
     if point.day is not None:

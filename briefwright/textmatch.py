@@ -651,10 +651,10 @@ class SourceText:
         return units
 
 
-HINT_WORK = 5_000_000  # words of one text read for hints in one check
+HINT_WORK = 2_000_000  # words of one text read for hints in one check
 MAX_HINT_WORDS = 80  # words of a quote compared for the closest-passage hint
 MAX_UNITS = 300  # passages compared word by word; beyond, only the SHORTLIST ...
-SHORTLIST = 40  # ... sharing the most words with the quote
+SHORTLIST = 12  # ... sharing the most words with the quote
 
 
 def _most_shared(

@@ -3,9 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import build_project
 
+from briefwright.config import Project
 from briefwright.dates import parse_date
 from briefwright.numbers import figures
+from briefwright.pipeline import check
 
 
 @pytest.mark.parametrize(
@@ -42,7 +45,10 @@ def test_dates(text: str, human: str, precision: str) -> None:
     assert date.iso() == text
 
 
-@pytest.mark.parametrize("text", ["2021-13", "2021-02-30", "21-10", "2021/2020", "October 2021"])
+@pytest.mark.parametrize(
+    "text",
+    ["2021-13", "2021-02-30", "21-10", "2021/2020", "October 2021", "0000", "9999", "2021/9999"],
+)
 def test_bad_dates(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)
@@ -51,3 +57,18 @@ def test_bad_dates(text: str) -> None:
 def test_date_spans_order_and_contain() -> None:
     year, day = parse_date("2021"), parse_date("2021-10-19")
     assert year.first_day() <= day.first_day() <= day.last_day() <= year.last_day()
+
+
+@pytest.mark.parametrize("year", ["0000", "9999", "0000-01-01"])
+def test_an_impossible_year_is_a_located_error_at_check_time(tmp_path, year: str) -> None:
+    """Issue 10 §9: "0000" or "9999" passed the check, then the timeline crashed."""
+    root = build_project(tmp_path / "p")
+    claims = root / "content" / "claims" / "main.yaml"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(text.replace('date: "2020-03-03"', f'date: "{year}"', 1), encoding="utf-8")
+    problems = check(Project.at(root)).problems
+    bad = [p for p in problems if p.code == "invalid-field"]
+    assert len(bad) == 1, problems
+    line = claims.read_text(encoding="utf-8").splitlines()[bad[0].line - 1]
+    assert year in line
+    assert f"year {year[:4]}" in bad[0].message
