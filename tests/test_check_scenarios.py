@@ -26,11 +26,9 @@ RENDER_ONLY = {
     "pdf-warning",
     "pandoc-warning",
 }
-SCENARIOS = sorted(
-    p.name
-    for p in PROJECTS.iterdir()
-    if p.is_dir() and p.name != "minimal" and not p.name.startswith("render-")
-)
+# A scenario is a project with an expected.txt; other projects (minimal, render-*,
+# published) serve other tests.
+SCENARIOS = sorted(p.parent.name for p in PROJECTS.glob("*/expected.txt"))
 
 
 def lines_of(root: Path) -> list[str]:
