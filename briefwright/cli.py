@@ -64,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
         )
         _as_of_option(build)
 
-    sub.add_parser("clean", help="remove dist/")
+    clean = sub.add_parser("clean", help="remove dist/ (with --as-of: that preview's folder)")
+    _as_of_option(clean)
     _editor_commands(sub)
     return parser
 

@@ -312,6 +312,9 @@ def test_preview_build_never_touches_dist(make_project) -> None:
     assert snapshot(root / "dist") == published
     page = (root / "preview" / "as-of-2021-03" / "brief" / "brief.html").read_text("utf-8")
     assert "Vladivostok" in page
+    assert _cli(root, "clean", "--as-of", "2021-03").returncode == 0
+    assert not (root / "preview" / "as-of-2021-03").exists()
+    assert snapshot(root / "dist") == published
 
 
 def test_as_of_must_be_one_date(make_project, capsys) -> None:
