@@ -1,20 +1,20 @@
 """Render a brief: Jinja → one pandoc-Markdown intermediate, plus CSL-JSON and the figure.
 
-Safety rests on one rule: every string an editor wrote reaches the template wrapped in
-`Raw`, and the only way to print a `Raw` is the `md` filter, which backslash-escapes
-every Markdown-special character. Printing one unescaped (`{{ claim.text }}`) or
-stringifying it (`~`, `%`, `format`) raises, so a template cannot forget the filter
-quietly. pandoc then reads the intermediate with raw HTML/TeX/attributes and YAML
-metadata off and in `--sandbox` (see pandoc.py): editor text is always literal text.
+The view model carries every string an editor wrote as `Raw`, ids as `Inert`; the
+template runs in templating.py's environment, where only the `md` filter's output, ids,
+macro output, numbers and booleans can be printed, under a rendering budget (see there).
+pandoc then reads the intermediate with raw HTML/TeX/attributes and YAML metadata off and
+in `--sandbox` (see pandoc.py): editor text is always literal text.
 
-The template runs in Jinja's immutable sandbox (templates may come from a project)
-with `StrictUndefined`. Output is deterministic: everything is ordered by the brief or by
-id, and no clock is read.
+One function per section type builds that section's view (SECTION_VIEWS); what sections
+share (claims printed so far, their anchors, the problems found) travels in a BriefState.
+Output is deterministic: everything is ordered by the brief or by id, and no clock is read.
 """
 
 from __future__ import annotations
 
 import base64
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import csl
 from .citations import source_span
@@ -45,140 +44,43 @@ from .model import (
 from .problems import BriefwrightError, Problem
 from .scope import edition
 from .select import Cited, claim_citations, option_sources, timeline_claims, used_items
+from .templating import (
+    BudgetExceeded,
+    Inert,
+    Raw,
+    TemplateFileError,
+    UnescapedText,
+    escape_markdown,
+    make_environment,
+    raw,
+    regular_file,
+    token,
+)
 from .timeline import Event, timeline_svg
 
 if TYPE_CHECKING:
     from .content import Content
 
 
-# --- escaping ----------------------------------------------------------------------------
-
-
-class UnescapedText(jinja2.TemplateError):
-    """A template printed editor text without the `md` filter."""
-
-
-class Raw:
-    """Editor text on its way into a template; printable only through the `md` filter."""
-
-    __slots__ = ("_text",)
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def __str__(self) -> str:
-        raise UnescapedText(
-            f"editor text {self._text[:40]!r} used without the md filter; write "
-            "`{{ value|md }}`"
-        )
-
-    __format__ = None  # type: ignore[assignment]  # f"{raw}" must fail too
-
-    def __bool__(self) -> bool:
-        return bool(self._text)
-
-    def __len__(self) -> int:
-        return len(self._text)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Raw) and other._text == self._text
-
-    def __hash__(self) -> int:
-        return hash(self._text)
-
-    def __repr__(self) -> str:
-        return f"Raw({self._text!r})"
-
-
-def raw(text: str | None) -> Raw | None:
-    return None if text is None else Raw(text)
-
-
-# Every ASCII punctuation character: pandoc's markdown lets any of them be backslash-
-# escaped, and escaping all of them leaves no construct (emphasis, links, citations,
-# raw attributes, lists, headings, tables, entities, smart quotes, math) a way in.
-_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-_SPACE = re.compile(r"\s+")
-
-
-def escape_markdown(text: str) -> str:
-    """Editor text as pandoc-Markdown that reads back as exactly that text."""
-    text = _SPACE.sub(" ", text).strip()
-    return _SPECIAL.sub(r"\\\1", text)
-
-
-def _md_filter(value: object) -> str:
-    if isinstance(value, Raw):
-        return escape_markdown(value._text)
-    if isinstance(value, str | int):
-        return escape_markdown(str(value))
-    if isinstance(value, jinja2.Undefined):
-        str(value)  # StrictUndefined raises, naming the missing variable
-    raise UnescapedText(f"md filter applied to {type(value).__name__}, not text")
-
-
-def _finalize(value: object) -> object:
-    # Runs on every {{ ... }}: Raw must have gone through `md`; None is a template bug.
-    if isinstance(value, Raw):
-        str(value)  # raises UnescapedText with the helpful message
-    if value is None:
-        raise UnescapedText("a template printed None; guard optional values with {% if %}")
-    return value
-
-
-class TemplateOutside(jinja2.TemplateError):
-    """A template file that is a link to a file outside its template folder."""
-
-
-class _ContainedLoader(jinja2.FileSystemLoader):
-    """FileSystemLoader that refuses a file linking out of the folder it was found in.
-
-    Jinja already refuses '..' in names, but follows symbolic links; a link committed in a
-    pull request could otherwise print any file the build machine can read into a brief.
-    """
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
-            raise TemplateOutside(
-                f"template '{template}' is a link to {real}, outside the template folder; "
-                "template files must be real files inside it"
-            )
-        return source, filename, uptodate
-
-
-def make_environment(search: list[Path]) -> jinja2.Environment:
-    env = ImmutableSandboxedEnvironment(
-        loader=_ContainedLoader([str(p) for p in search]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        # pandoc writes ids as {#id}; Jinja's default comment marker `{#` would eat them.
-        comment_start_string="{##",
-        comment_end_string="##}",
-    )
-    env.filters["md"] = _md_filter
-    return env
-
+MAX_OUTPUT = 10_000_000  # characters of intermediate Markdown; the largest brief has ~0.14M
 
 # --- the view model passed to templates ---------------------------------------------------
+
+# Ids print as they are (see templating.token); anything else must go through `md`.
+Text = Inert | Raw
 
 
 @dataclass(frozen=True, slots=True)
 class CiteView:
-    source: str
+    source: Text
     para: int | None
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimView:
-    id: str
-    anchor: str  # element id: claim-<id>, or claim-<id>--N when printed again
-    kind: str
+    id: Text
+    anchor: Text  # element id: claim-<id>, or claim-<id>--N when printed again
+    kind: Text
     body: Raw  # the text, attributed if an assessment, without its final punctuation
     end: Raw  # the final punctuation, printed after the citation
     cites: tuple[CiteView, ...]
@@ -197,14 +99,14 @@ class PointView:
 
 @dataclass(frozen=True, slots=True)
 class ActorView:
-    id: str
+    id: Text
     name: Raw
     points: tuple[PointView, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class OptionView:
-    id: str
+    id: Text
     title: Raw
     actor: Raw
     claims: tuple[ClaimView, ...]
@@ -217,7 +119,7 @@ class OptionView:
 
 @dataclass(frozen=True, slots=True)
 class QuoteView:
-    id: str
+    id: Text
     text: Raw
     speaker: Raw
     role: Raw | None
@@ -228,8 +130,8 @@ class QuoteView:
 
 @dataclass(frozen=True, slots=True)
 class ProvenanceRow:
-    claim: str
-    anchor: str | None  # None: a basis claim that is cited but not printed
+    claim: Text
+    anchor: Text | None  # None: a basis claim that is cited but not printed
     source: Raw
     para: int | None
     quote: Raw
@@ -239,15 +141,15 @@ class ProvenanceRow:
 
 @dataclass(frozen=True, slots=True)
 class SectionView:
-    type: str
+    type: Text
     title: Raw
-    id: str
+    id: Text
     claims: tuple[ClaimView, ...] = ()
     actors: tuple[ActorView, ...] = ()
     options: tuple[OptionView, ...] = ()
     quotes: tuple[QuoteView, ...] = ()
     rows: tuple[ProvenanceRow, ...] = ()
-    figure: str | None = None  # data: URI of our own generated SVG
+    figure: Text | None = None  # data: URI of our own generated SVG
     figure_alt: Raw | None = None
     any_inferred: bool = False
 
@@ -288,33 +190,25 @@ class Rendered:
     meta: BriefMeta = field(default_factory=BriefMeta)  # document metadata (export.meta)
 
     def template_file(self, name: str) -> Path:
-        """A file of this brief's template; one that links out of its folder is refused."""
+        """A file of this brief's template: a regular file (or assets/) inside its folder."""
         path = template_file(self.template_dir, name)
-        # resolve() follows links; a file (or assets/) must stay inside its own folder.
-        if not path.resolve().is_relative_to(path.parent.resolve()):
-            shown = f"{Path(self.template_path).parent.as_posix()}/{name}"
+        shown = f"{Path(self.template_path).parent.as_posix()}/{name}"
+        try:
+            regular_file(path, path.parent, shown)
+        except TemplateFileError as exc:
             raise BriefwrightError(
-                f"template file {shown} links outside its template folder",
-                [
-                    Problem(
-                        shown,
-                        1,
-                        1,
-                        "template-error",
-                        "error",
-                        f"{shown} is a link to {path.resolve()}, outside the template folder; "
-                        "template files must be real files inside it",
-                        id=self.brief,
-                    )
-                ],
-            )
+                f"template file {shown} cannot be used",
+                [Problem(shown, 1, 1, "template-error", "error", str(exc), id=self.brief)],
+            ) from None
         return path
 
 
 def template_dir(content: Content, name: str) -> Path | None:
     """The project's template folder, else the built-in one of the same name."""
     folder = content.project.template(name)
-    return folder if (folder / TEMPLATE_FILE).is_file() else None
+    # lexists: a link or a non-file there is the template's error (template-error), not
+    # a missing template.
+    return folder if os.path.lexists(folder / TEMPLATE_FILE) else None
 
 
 def template_file(folder: Path, name: str) -> Path:
@@ -541,12 +435,12 @@ def claim_view(state: BriefState, claim_id: str, keys: Keys, number: int = 0) ->
     match = re.search(r"[.!?]+$", text)
     body, end = (text[: match.start()], match.group(0)) if match else (text, "")
     return ClaimView(
-        id=claim_id,
-        anchor=anchor,
-        kind=claim.kind,
+        id=token(claim_id),
+        anchor=token(anchor),
+        kind=token(claim.kind),
         body=Raw(body),
         end=Raw(end),
-        cites=tuple(CiteView(c.source, c.para) for c in cited),
+        cites=tuple(CiteView(token(c.source), c.para) for c in cited),
         confidence=claim.confidence,
         likelihood=claim.likelihood,
         date=raw(claim.date.human()) if claim.date else None,
@@ -576,9 +470,9 @@ def claim_views(state: BriefState, ids: Iterable[str], keys: Keys) -> tuple[Clai
 class SectionHead:
     """What every section has: its type, printed title, element id and YAML location."""
 
-    type: str
+    type: Text
     title: Raw
-    id: str
+    id: Text
     keys: Keys
 
     def view(self, **parts: Any) -> SectionView:
@@ -612,7 +506,7 @@ def positions_view(state: BriefState, section: PositionsSection, head: SectionHe
             for p in position.points
             if section.shows(p.label)
         )
-        views.append(ActorView(actor_id, Raw(actor.name), points))
+        views.append(ActorView(token(actor_id), Raw(actor.name), points))
     return head.view(actors=tuple(views))
 
 
@@ -645,7 +539,7 @@ def timeline_view(state: BriefState, section: TimelineSection, head: SectionHead
     state.figure = svg
     return head.view(
         claims=tuple(views),
-        figure="data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
+        figure=token("data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")),
         figure_alt=Raw(f"Timeline of events, {span}"),
         any_inferred=any(v.inferred for v in views),
     )
@@ -668,7 +562,7 @@ def options_view(state: BriefState, section: OptionsSection, head: SectionHead) 
         sources = [s for s in option_sources(content, option_id) if s in content.sources]
         views.append(
             OptionView(
-                id=option_id,
+                id=token(option_id),
                 title=Raw(option.title),
                 actor=Raw(actor.name if actor else option.actor),
                 claims=claim_views(state, option.claims, ref),
@@ -701,13 +595,13 @@ def quotes_view(state: BriefState, section: QuotesSection, head: SectionHead) ->
         date = quote.date.human() + ("*" if quote.date_inferred else "") if quote.date else None
         views.append(
             QuoteView(
-                quote_id,
+                token(quote_id),
                 Raw(quote.text),
                 Raw(quote.speaker),
                 raw(quote.role),
                 raw(date),
                 raw(quote.context),
-                CiteView(quote.source, para),
+                CiteView(token(quote.source), para),
             )
         )
     return head.view(quotes=tuple(views))
@@ -735,7 +629,9 @@ def section_view(state: BriefState, index: int, section: Section) -> SectionView
         return None
     kind: str = getattr(section, "type", "")
     title = Raw(getattr(section, "title", None) or DEFAULT_TITLES.get(kind, kind))
-    head = SectionHead(kind, title, f"section-{index + 1}-{kind}", ("sections", index))
+    head = SectionHead(
+        token(kind), title, token(f"section-{index + 1}-{kind}"), ("sections", index)
+    )
     return make(state, section, head)
 
 
@@ -821,9 +717,9 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
     labels = {s.id: source_label(s) for s in sources}
     rows = tuple(
         ProvenanceRow(
-            r["claim"],
+            token(r["claim"]),
             # Basis claims of judgments are cited but not printed: no link to nowhere.
-            f"claim-{r['claim']}" if r["claim"] in state.printed else None,
+            token(f"claim-{r['claim']}") if r["claim"] in state.printed else None,
             Raw(labels.get(r["source"], r["source"])),
             r["para"],
             Raw(r["quote"]),
@@ -837,7 +733,7 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
     ]
     context = {
         "brief": {
-            "name": brief_name,
+            "name": token(brief_name),
             "title": Raw(briefing.title),
             "subtitle": raw(briefing.subtitle),
             "as_of": Raw(briefing.as_of.human()),
@@ -850,26 +746,23 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
     env = make_environment([folder])
     template_path = _display_path(content, folder / TEMPLATE_FILE)
     try:
-        markdown = env.get_template(TEMPLATE_FILE).render(context)
-    except jinja2.TemplateSyntaxError as exc:
+        markdown = render_template(env, context)
+    except _TEMPLATE_FAILURES as exc:
+        path, line = _template_location(content, folder, exc)
         raise BriefwrightError(
-            f"template error in {template_path}",
+            f"template error in {path}",
             [
                 Problem(
-                    template_path,
-                    exc.lineno or 1,
+                    path,
+                    line,
                     1,
                     "template-error",
                     "error",
-                    exc.message or str(exc),
+                    _template_message(exc),
+                    id=brief_name,
+                    hint=_template_hint(exc),
                 )
             ],
-        ) from exc
-    except jinja2.TemplateError as exc:
-        line = _template_line(exc)
-        raise BriefwrightError(
-            f"template error in {template_path}",
-            [Problem(template_path, line, 1, "template-error", "error", str(exc), id=brief_name)],
         ) from exc
 
     meta = brief_meta(content, brief_name)
@@ -904,15 +797,68 @@ def _display_path(content: Content, path: Path) -> str:
         return path.as_posix()
 
 
-def _template_line(exc: BaseException) -> int:
-    # Jinja rewrites tracebacks so template frames carry the template's line numbers.
+# A template mistake shows up as any of these; each becomes a located template-error.
+_TEMPLATE_FAILURES = (
+    jinja2.TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    AttributeError,
+    RecursionError,
+    MemoryError,
+    OSError,
+)
+
+
+def render_template(env: jinja2.Environment, context: Mapping[str, Any]) -> str:
+    """The template's output, refused once it grows past MAX_OUTPUT characters."""
+    chunks, size = [], 0
+    for chunk in env.get_template(TEMPLATE_FILE).generate(context):
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise BudgetExceeded(f"the template printed more than {MAX_OUTPUT:,} characters")
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
+def _template_location(content: Content, folder: Path, exc: BaseException) -> tuple[str, int]:
+    """The template file and line a failure happened at (an include's, if it was there)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return _display_path(content, Path(exc.filename)), exc.lineno or 1
+    # Jinja rewrites tracebacks so template frames carry the template's file and lines.
+    where = (_display_path(content, folder / TEMPLATE_FILE), 1)
     tb = exc.__traceback__
-    line = 1
+    root = str(folder)
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(TEMPLATE_FILE):
-            line = tb.tb_lineno
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(root) and not filename.endswith(".py"):
+            where = (_display_path(content, Path(filename)), tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return where
+
+
+def _template_message(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc.message or str(exc)
+    if isinstance(exc, jinja2.TemplateError):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "the template recursed too deeply (a macro that calls itself without end?)"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _template_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, jinja2.TemplateSyntaxError | BudgetExceeded):
+        return None
+    if isinstance(exc, UnescapedText) or "Raw" in str(exc) or "editor text" in str(exc):
+        return (
+            "editor text prints only through the md filter, as `{{ value|md }}`; filters "
+            "such as truncate, replace or format cannot be applied to it"
+        )
+    if isinstance(exc, jinja2.TemplateError):
+        return None
+    return "a filter or function was used on a value it does not accept"
 
 
 __all__ = ["Cited", "Raw", "Rendered", "escape_markdown", "render_brief", "template_dir"]
