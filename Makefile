@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DOCS_STAMP := $(VENV)/.docs-installed
 
-.PHONY: all build check test lint bench clean
+.PHONY: all build check test lint bench docs clean
 
 all: build
 
@@ -30,8 +31,16 @@ lint: $(STAMP)
 	$(PY) -m ruff check briefwright tests build.py bench
 	$(PY) -m ruff format --check briefwright tests build.py bench
 
+# The documentation site into site/; strict: any warning (a broken link) fails it.
+$(DOCS_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[docs]'
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	$(PY) -m mkdocs build --strict
+
 bench: $(STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf dist
+	rm -rf dist site
