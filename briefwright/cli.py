@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from .config import Project
 from .dates import Date, parse_date
-from .problems import BriefwrightError, format_problems, has_errors
+from .problems import BriefwrightError, format_problems, has_errors, visible
 
 FORMATS = ("html", "pdf", "docx")
 
@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BriefwrightError as exc:
         if exc.problems:
             print(format_problems(exc.problems, "text"), file=sys.stderr)
-        print(f"briefwright: {exc}", file=sys.stderr)
+        print(f"briefwright: {visible(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("briefwright: interrupted; previous outputs are unchanged", file=sys.stderr)

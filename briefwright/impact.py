@@ -16,7 +16,7 @@ from .config import Project
 from .content import Content
 from .load import load_project
 from .model import Claim, Quote, Record
-from .problems import BriefwrightError
+from .problems import BriefwrightError, visible
 from .scope import brief_scope
 from .validate import did_you_mean
 
@@ -212,7 +212,7 @@ def to_text(result: Impact) -> str:
         for dep in group:
             flag = "  [only this source]" if dep.only_this_source and title != "quotes" else ""
             lines.append(f"  {dep.path}:{dep.line}:{dep.col}  {dep.id}  {dep.detail}{flag}")
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)  # titles and labels are content
 
 
 def to_json(result: Impact) -> str:

@@ -8,6 +8,7 @@ in the CLI, for failures that stop a stage outright (a missing project, pandoc f
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -27,15 +28,60 @@ class Problem:
     hint: str | None = None
 
     def text(self) -> str:
-        head = f"{self.path}:{self.line}:{self.col}: {self.level}[{self.code}] {self.message}"
-        return head + (f"\n    hint: {self.hint}" if self.hint else "")
+        # Every field may hold text from content (a file name, a source's words): the
+        # terminal gets it with control characters made visible.
+        head = (
+            f"{visible(self.path)}:{self.line}:{self.col}: {self.level}[{visible(self.code)}] "
+            f"{visible(self.message)}"
+        )
+        return head + (f"\n    hint: {visible(self.hint)}" if self.hint else "")
 
     def github(self) -> str:
-        # Workflow commands need %, CR and LF escaped in the message part.
+        """A GitHub workflow command; no field can end it early or start another."""
         msg = self.message + (f" (hint: {self.hint})" if self.hint else "")
-        msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         kind = "error" if self.level == "error" else "warning"
-        return f"::{kind} file={self.path},line={self.line},col={self.col},title={self.code}::{msg}"
+        props = ",".join(
+            f"{key}={_property(str(value))}"
+            for key, value in (
+                ("file", self.path),
+                ("line", self.line),
+                ("col", self.col),
+                ("title", self.code),
+            )
+        )
+        return f"::{kind} {props}::{_data(msg)}"
+
+
+# C0 and C1 control characters (ESC starts terminal sequences), DEL, bidirectional
+# overrides and isolates (they reorder what a reader sees), line and paragraph separators.
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def _show(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Text safe to print on a terminal: control and bidi characters as visible escapes."""
+    return _INVISIBLE.sub(_show, text)
+
+
+def _data(text: str) -> str:
+    # GitHub's workflow-command escaping for the message part (after the second `::`).
+    return visible_except_lines(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    # Properties (file=…, title=…) also end at `,` and `::`.
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def visible_except_lines(text: str) -> str:
+    """Like `visible`, but CR and LF stay (workflow commands %-encode them)."""
+    return _INVISIBLE.sub(lambda m: m.group(0) if m.group(0) in "\r\n" else _show(m), text)
 
 
 class BriefwrightError(Exception):
