@@ -367,6 +367,139 @@ def _audit_docx(rendered: Rendered, data: bytes) -> Iterator[tuple[str, str]]:
 AUDITS = {"html": _audit_html, "pdf": _audit_pdf, "docx": _audit_docx}
 
 
+# --- glyphs ------------------------------------------------------------------------------
+
+GLYPH_CODE = "missing-glyph"
+_HEX = r"<([0-9a-fA-F]+)>"
+_BFCHAR = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
+_BFRANGE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
+
+
+def _utf16(hexdigits: str) -> str:
+    return bytes.fromhex(hexdigits).decode("utf-16-be", "replace")
+
+
+def to_unicode_map(cmap: str) -> dict[int, str]:
+    """A ToUnicode CMap as {character code: text}."""
+    found: dict[int, str] = {}
+    for block in _BFCHAR.findall(cmap):
+        for src, dst in re.findall(rf"{_HEX}\s*{_HEX}", block):
+            found[int(src, 16)] = _utf16(dst)
+    for block in _BFRANGE.findall(cmap):
+        for low, high, dst in re.findall(rf"{_HEX}\s*{_HEX}\s*{_HEX}", block):
+            start = int(dst, 16)
+            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                found[code] = chr(start + offset)
+    return found
+
+
+def _fonts(resources: Any, seen: set[int]) -> Iterator[Any]:
+    """Every font reachable from a resource dictionary, figures' form XObjects included."""
+    resources = resources.get_object() if resources is not None else None
+    if not resources:
+        return
+    for ref in (resources.get("/Font") or {}).values():
+        font = ref.get_object()
+        if id(font) not in seen:
+            seen.add(id(font))
+            yield font
+    for ref in (resources.get("/XObject") or {}).values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+            seen.add(id(xobject))
+            yield from _fonts(xobject.get("/Resources"), seen)
+
+
+def _glyph_count(descriptor: Any) -> int | None:
+    """How many glyphs the embedded font program has (None: not embedded or not read)."""
+    from fontTools.ttLib import TTFont
+
+    program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+    if program is None:
+        return None
+    try:
+        return int(TTFont(io.BytesIO(program.get_object().get_data()), lazy=True)["maxp"].numGlyphs)
+    except Exception:  # a bare CFF program: glyphs are not counted, nothing is claimed
+        return None
+
+
+def unembedded_characters(data: bytes) -> dict[str, str]:
+    """Characters of the PDF's text drawn with no glyph of an embedded font, each with
+    the font that lacked it.
+
+    WeasyPrint draws such a character as .notdef under a glyph id past the end of the
+    font (and maps that id to the character for copying), so a mapped id of 0 or beyond
+    the font's glyph count is a character the reader sees as an empty box.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    seen: set[int] = set()
+    missing: dict[str, str] = {}
+    for page in reader.pages:
+        for font in _fonts(page.get("/Resources"), seen):
+            if font.get("/Subtype") != "/Type0" or "/ToUnicode" not in font:
+                continue
+            descendant = font["/DescendantFonts"][0].get_object()
+            count = _glyph_count(descendant["/FontDescriptor"].get_object())
+            if count is None or descendant.get("/CIDToGIDMap", "/Identity") != "/Identity":
+                continue
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            for gid, text in to_unicode_map(cmap).items():
+                if gid == 0 or gid >= count:
+                    for char in text:
+                        if not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc"):
+                            missing.setdefault(char, str(font.get("/BaseFont", "?")))
+    return missing
+
+
+def _where_used(rendered: Rendered, chars: set[str]) -> dict[str, set[str]]:
+    """Which claims (else which quotes or other items of the brief) print each character."""
+    places: dict[str, set[str]] = {}
+    for claim_id in rendered.claim_ids:
+        text = rendered.claim_text.get(claim_id, "")
+        for char in chars & set(text):
+            places.setdefault(f"claim '{claim_id}'", set()).add(char)
+    found = {c for chars_here in places.values() for c in chars_here}
+    for block in re.split(r"\n\s*\n", rendered.markdown):
+        here = (chars - found) & set(block)
+        if here:
+            ids = re.findall(r"#(quote|option|position)-([a-z0-9-]+)", block)
+            place = f"{ids[0][0]} '{ids[0][1]}'" if ids else "the brief's own text"
+            places.setdefault(place, set()).update(here)
+    rest = chars - {c for chars_here in places.values() for c in chars_here}
+    if rest:  # e.g. a source's title in the bibliography
+        places.setdefault("the citations or bibliography", set()).update(rest)
+    return places
+
+
+def audit_glyphs(rendered: Rendered, data: bytes, brief_path: str) -> list[Problem]:
+    """`missing-glyph`: every character of the PDF's text must have a glyph in a font
+    embedded in it; otherwise readers see empty boxes."""
+    missing = unembedded_characters(data)
+    problems = []
+    for place, chars in sorted(_where_used(rendered, set(missing)).items()):
+        claim_id = place.split("'")[1] if place.startswith("claim '") else None
+        line, col = rendered.claim_where.get(claim_id, (1, 1)) if claim_id else (1, 1)
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars))
+        fonts = ", ".join(sorted({missing[c].lstrip("/").split("+")[-1] for c in chars}))
+        problems.append(
+            Problem(
+                brief_path,
+                line,
+                col,
+                GLYPH_CODE,
+                "error",
+                f"the PDF of brief '{rendered.brief}' prints {shown} of {place} with no "
+                f"glyph in any embedded font (tried {fonts}); readers see empty boxes",
+                id=claim_id or rendered.brief,
+                hint="add a font that covers these characters to the template's assets/fonts/ "
+                "and fonts.css (see its assets/README.md), or write the text without them",
+            )
+        )
+    return problems
+
+
 def audit_output(rendered: Rendered, fmt: str, data: bytes, brief_path: str) -> list[Problem]:
     """`citation-dropped` problems for one exported document (empty when all is well)."""
     try:
@@ -384,7 +517,20 @@ def audit_output(rendered: Rendered, fmt: str, data: bytes, brief_path: str) -> 
                 id=rendered.brief,
             )
         ]
-    return [_dropped(rendered, claim_id, fmt.upper(), why, brief_path) for claim_id, why in found]
+    problems = [
+        _dropped(rendered, claim_id, fmt.upper(), why, brief_path) for claim_id, why in found
+    ]
+    if fmt == "pdf":
+        problems += audit_glyphs(rendered, data, brief_path)
+    return problems
 
 
-__all__ = ["CODE", "audit_intermediate", "audit_output", "source_markers"]
+__all__ = [
+    "CODE",
+    "GLYPH_CODE",
+    "audit_glyphs",
+    "audit_intermediate",
+    "audit_output",
+    "source_markers",
+    "unembedded_characters",
+]

@@ -86,6 +86,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "error",
         "a claim reached the intermediate or an output without its citation (post-render audit)",
     ),
+    "missing-glyph": (
+        "error",
+        "a character reached the PDF with no glyph in any embedded font (an empty box)",
+    ),
     "citation-unresolved": (
         "error",
         "pandoc could not resolve a citation to a source in the bibliography",

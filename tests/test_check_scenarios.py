@@ -20,6 +20,7 @@ from briefwright.rules import RULES
 # Rules of the render stage are proved by the rendering and audit tests.
 RENDER_ONLY = {
     "citation-dropped",
+    "missing-glyph",
     "citation-unresolved",
     "template-error",
     "export-failed",

@@ -29,9 +29,9 @@ STAMP = "2023-11-14T22:13:20Z"
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
-    """The `published` project: `brief` takes its metadata from briefwright.toml,
+    """The `render-published` project: `brief` takes its metadata from briefwright.toml,
     `archival` declares authors, keywords and PDF/A-3u."""
-    root = build_project(tmp_path_factory.mktemp("published"), "published")
+    root = build_project(tmp_path_factory.mktemp("render-published"), "render-published")
     content, _ = load_project(Project.at(root))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))

@@ -22,8 +22,8 @@ def page_template(rendered: Rendered, work: Path, for_print: bool = False) -> Pa
 
     The HTML file gets brief.css, screen.css under @media screen (responsive rules
     WeasyPrint does not understand) and print.css under @media print; the page handed
-    to WeasyPrint gets brief.css and print.css only, so its CSS parser warns about
-    nothing we ship.
+    to WeasyPrint gets fonts.css (the shipped fonts), brief.css and print.css only, so
+    its CSS parser warns about nothing we ship.
     """
     page = rendered.template_file("page.html").read_text("utf-8")
     if STYLES_MARK not in page:
@@ -53,7 +53,10 @@ def style_element(rendered: Rendered, for_print: bool) -> str:
     screen = rendered.template_file("screen.css").read_text("utf-8")
     printed = rendered.template_file("print.css").read_text("utf-8")
     if for_print:
-        css = f"{base}\n{printed}\n"
+        # @font-face rules load from assets/, which only WeasyPrint can reach.
+        fonts = rendered.template_file("fonts.css")
+        shipped = fonts.read_text("utf-8") if fonts.is_file() else ""
+        css = f"{shipped}\n{base}\n{printed}\n"
     else:
         css = f"{base}\n@media screen {{\n{screen}\n}}\n@media print {{\n{printed}\n}}\n"
     # `</` must not close the style element early.

@@ -7,18 +7,15 @@ light (no pandoc, no WeasyPrint) because rendering imports it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..scope import brief_scope
 
 if TYPE_CHECKING:
-    from ..config import Project
     from ..content import Content
 
 DEFAULT_LANG = "en"
-CONFIG_FILE = "briefwright.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,31 +40,9 @@ class BriefMeta:
         return (self.publisher,) if self.publisher else ()
 
 
-def project_defaults(project: Project) -> dict[str, str]:
-    """`lang` and `publisher` from the project's config, when it gives them.
-
-    Read here until the project config module offers them; a malformed file gives no
-    defaults rather than an error, since the config's own check reports it.
-    """
-    path = project.root / CONFIG_FILE
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    tables = [data, data.get("project", {}), data.get("defaults", {})]
-    found: dict[str, str] = {}
-    for key in ("lang", "publisher"):
-        for table in tables:
-            value = table.get(key) if isinstance(table, dict) else None
-            if isinstance(value, str) and value.strip():
-                found[key] = value.strip()
-                break
-    return found
-
-
 def brief_meta(content: Content, name: str) -> BriefMeta:
     brief = content.briefings[name]
-    defaults = project_defaults(content.project)
+    settings = content.project.settings  # briefwright.toml
     scope = brief_scope(content, brief)
     actors = sorted(content.actors[a].name for a in scope.actors if a in content.actors)
     claims = [content.claims[c] for c in scope.claims if c in content.claims]
@@ -78,14 +53,14 @@ def brief_meta(content: Content, name: str) -> BriefMeta:
         title=brief.title,
         subtitle=brief.subtitle,
         authors=tuple(a.display() for a in brief.authors),
-        publisher=defaults.get("publisher"),
+        publisher=settings.publisher,
         subject=subject,
         keywords=tuple(keywords),
-        lang=brief.lang or defaults.get("lang") or DEFAULT_LANG,
+        lang=brief.lang or settings.lang or DEFAULT_LANG,
         pdf_variant=brief.pdf_variant,
         as_of=brief.as_of.human(),
         audience=brief.audience,
     )
 
 
-__all__ = ["DEFAULT_LANG", "BriefMeta", "brief_meta", "project_defaults"]
+__all__ = ["DEFAULT_LANG", "BriefMeta", "brief_meta"]
