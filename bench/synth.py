@@ -22,7 +22,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefwright.textmatch import negations, numbers_in
+from briefwright.dates import mentions
+from briefwright.textmatch import negations, normalize, numbers_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -312,6 +313,7 @@ class Cite:
     quote: str  # as written in YAML
     claim_text: str  # our words for it: carries only the figures the quote carries
     para: int | None
+    passage: str  # the paragraph the quote starts in
 
 
 def _cite(rng: random.Random, doc: SourceDoc) -> Cite:
@@ -325,12 +327,14 @@ def _cite(rng: random.Random, doc: SourceDoc) -> Cite:
         # An elision inside the paragraph: the start of one sentence ... the next one.
         words = sentence.split()
         k = _cut(words, rng, 4, max(5, len(words) - 2))
+        # An honest cut drops no figure or negation: cut later if the rest has one.
+        while k < len(words) and (
+            negations(" ".join(words[k:])) or numbers_in(" ".join(words[k:]))
+        ):
+            k += 1
         first, second = " ".join(words[:k]), _unlink(sentences[s + 1])
         quote = f"{first} {rng.choice(['...', '…'])} {second}"
         said = f"{first} and later {second[0].lower()}{second[1:]}"
-        left_out = " ".join(words[k:])
-        if negations(left_out) or numbers_in(left_out):  # an honest cut drops neither
-            quote = said = sentence
     elif roll < 0.25 and p + 1 < len(doc.paragraphs):
         # A quote running across a paragraph break: end of one, start of the next.
         nxt = _unlink(doc.paragraphs[p + 1][0]).split()
@@ -354,7 +358,13 @@ def _cite(rng: random.Random, doc: SourceDoc) -> Cite:
     para = p + 1 if rng.random() < 0.5 else None
     said = said.rstrip(".") + "."
     lead = rng.choice(LEADS)
-    return Cite(doc.id, _straighten(quote, rng), lead + said[0].lower() + said[1:], para)
+    return Cite(
+        doc.id,
+        _straighten(quote, rng),
+        lead + said[0].lower() + said[1:],
+        para,
+        " ".join(sentences),
+    )
 
 
 def _scalar(text: str) -> str:
@@ -418,13 +428,15 @@ def generate(
             lines.append(f"  kind: {'assessment' if rng.random() < 0.2 else 'fact'}")
             lines.append(f"  text: {_scalar(text)}")
             roll = rng.random()
+            # A date is one the cited paragraph gives (the check proves dates like quotes),
+            # or the source's own year.
+            years = sorted(mentions(normalize(cites[0].passage)).years)
             if roll < 0.05 and len(cites) == 1:
-                month, day = rng.randint(1, 12), rng.randint(1, 28)
-                lines.append(f'  date: "{doc.year}-{month:02d}-{day:02d}"')
+                lines.append(f'  date: "{doc.year}"')
                 lines.append("  date_inferred: year")
                 dated.append(cid)
-            elif roll < 0.35:
-                lines.append(f'  date: "{doc.year - rng.randint(0, 5)}-{rng.randint(1, 12):02d}"')
+            elif roll < 0.35 and years:
+                lines.append(f'  date: "{rng.choice(years)}"')
                 dated.append(cid)
             lines.append(f"  actors: {_flow(rng.sample(actor_ids, rng.randint(1, 3)))}")
             lines.append(f"  topics: {_flow(rng.sample(TOPICS, rng.randint(1, 2)))}")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import cache
 
 from .content import Content
+from .dates import NO_MENTIONS, Date, Mentions, mentions
 from .model import Citation, Claim, Quote, Record, Source
 from .numbers import figures, show
 from .problems import Problem
@@ -143,7 +144,61 @@ class _Figures:
         def of_para(source_id: str, para: int) -> frozenset[Decimal]:
             return frozenset(figures(content.texts[source_id].paragraphs[para - 1]))
 
+        @cache
+        def dates_of_para(source_id: str, para: int) -> Mentions:
+            return mentions(content.texts[source_id].normalized[para - 1])
+
         self.of_para = of_para
+        self.dates_of_para = dates_of_para
+
+    def passage(self, matched: list[tuple[Citation, Match]]) -> list[Decimal]:
+        """The figures of the cited quotes and their paragraphs, for a hint."""
+        found: set[Decimal] = set()
+        for cite, match in matched:
+            found |= figures(cite.quote)
+            for para in range(match.para, match.end_para + 1):
+                found |= self.of_para(cite.source, para)
+        return sorted(found)
+
+    def dates(self, matched: list[tuple[Citation, Match]]) -> Mentions:
+        """The dates the cited quotes and their paragraphs mention."""
+        found = NO_MENTIONS
+        for cite, match in matched:
+            found |= mentions(normalize(cite.quote))
+            for para in range(match.para, match.end_para + 1):
+                found |= self.dates_of_para(cite.source, para)
+        return found
+
+
+def _dated(date: Date) -> str:
+    human = date.human()
+    return str(date) if human == str(date) else f"{date} ({human})"
+
+
+def _date_problem(
+    claim: Claim, matched: list[tuple[Citation, Match]], figs: _Figures
+) -> Iterator[Problem]:
+    """A claim's date must be written in its cited passage, as sources write dates; a year
+    marked `date_inferred: year` is the source's own (checked by `_inferred_year`)."""
+    if claim.date is None or claim.date_inferred == "publication":
+        return
+    said = figs.dates(matched)
+    year_known = claim.date_inferred == "year"
+    if said.support_date(claim.date, year_known):
+        return
+    what = "month and day" if year_known else "date"
+    shown = ", ".join(f"“{d}”" for d in said.shown[:8])
+    yield problem_at(
+        claim,
+        ("date",),
+        "date-not-in-source",
+        f"claim '{claim.id}': {what} {_dated(claim.date)} is not in the cited quote or its "
+        "paragraph",
+        claim.id,
+        hint=(f"the passage mentions {shown}" if shown else "the passage mentions no date")
+        + "; correct the date, cite the passage that gives it, or, if the year is the "
+        "source's own, write 'date_inferred: year'",
+    )
 
 
 def _inferred_year(content: Content, item: Claim | Quote, sources: list[str]) -> Iterator[Problem]:
@@ -226,6 +281,15 @@ def _unsupported(
     return missing
 
 
+def _figures_hint(said: list[Decimal]) -> str:
+    if not said:
+        shown = "the cited passage gives no figure"
+    else:
+        listed = ", ".join(show(f) for f in said[:12]) + (", …" if len(said) > 12 else "")
+        shown = f"the source says {listed}"
+    return f"{shown}; quote the passage that gives the figure, or correct the figure"
+
+
 def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Problem]:
     subject = f"claim '{claim.id}'"
     if claim.kind == "judgment":
@@ -268,8 +332,9 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
                 "number-not-in-source",
                 f"{subject}: {shown} in the claim {verb} not in the cited quote or its paragraph",
                 claim.id,
-                hint="quote the passage that gives the figure, or correct the figure",
+                hint=_figures_hint(figs.passage(matched)),
             )
+        yield from _date_problem(claim, matched, figs)
     yield from _inferred_year(content, claim, sources)
     known = [s for s in sources if s in content.sources]
     if known and all(content.sources[s].withdrawn for s in known):

@@ -173,3 +173,149 @@ def parse_date(text: str) -> Date:
     if end and end.first_day() < start.first_day():
         raise ValueError(f"'{text}' ends before it starts")
     return Date(start, end, bool(approx1 or approx2))
+
+
+# --- dates as sources write them ---------------------------------------------------------
+
+_MONTH_NAMES = {name.lower(): n for n, name in enumerate(MONTHS, 1)} | {
+    abbr.lower(): n for n, abbr in enumerate(calendar.month_abbr[1:], 1)
+}
+_MONTH_NAMES["sept"] = 9
+# Capitalised, as sources write months: "may" and "march" are also words.
+_MONTH = (
+    r"(?P<{}>(?:"
+    + "|".join(sorted({m.capitalize() for m in _MONTH_NAMES}, key=len, reverse=True))
+    + r")\b\.?)"
+)
+_DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?<![\d.,])(?P<{}>[12]\d{{3}})(?!\d)"
+_TO = r"(?:\s*-\s*|\s+(?:and|to|through)\s+)"  # 19-21, 19 and 21, 19 to 21
+_MENTION = re.compile(
+    "|".join(
+        [
+            # 2022-03-21, 2022-03 (but "2017-18" is a span of years)
+            r"(?<![\d.,])(?P<iy>[12]\d{3})-(?P<im>\d{2})(?:-(?P<id>\d{2}))?(?!\d)",
+            # 21 March 2022, 19-21 June 2018, 19 and 21 June, 21 March
+            _DAY.format("d1")
+            + f"(?:{_TO}"
+            + _DAY.format("d2")
+            + r")?\s+(?:of\s+)?"
+            + _MONTH.format("m1")
+            + r"(?:,?\s+"
+            + _YEAR.format("y1")
+            + ")?",
+            # March 21, 2022, June 19 and 21, 2018, March 21, March 2022, March
+            _MONTH.format("m2")
+            + r"(?:\s+"
+            + _DAY.format("d3")
+            + f"(?:{_TO}"
+            + _DAY.format("d4")
+            + r")?(?!\d))?(?:,?\s+"
+            + _YEAR.format("y2")
+            + ")?",
+            # 2014, 2017-18, 1904-05, 2014-2016, the 1980s
+            _YEAR.format("y3") + r"(?:(?P<decade>s)|-(?P<y4>\d{2}|[12]\d{3})(?!\d))?",
+        ]
+    )
+)
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """The dates a passage mentions: which years, months and days of a month appear."""
+
+    years: frozenset[int]
+    months: frozenset[int]
+    days: frozenset[tuple[int, int]]  # (month, day)
+    shown: tuple[str, ...]  # as written, in order of appearance
+    spans: frozenset[tuple[int, int]] = frozenset()  # "2017-18", "the 1980s"
+
+    def __or__(self, other: Mentions) -> Mentions:
+        shown = dict.fromkeys((*self.shown, *other.shown))
+        return Mentions(
+            self.years | other.years,
+            self.months | other.months,
+            self.days | other.days,
+            tuple(shown),
+            self.spans | other.spans,
+        )
+
+    def support_date(self, date: Date, year_known: bool = False) -> bool:
+        """Whether the passage gives the date: each end of a span, or the span of years
+        itself ("2017-18", "the 1980s" for 1980/1989)."""
+        end = date.end
+        whole = end is not None and date.precision == end.precision == "year"
+        if whole and (date.start.year, end.year) in self.spans:  # type: ignore[union-attr]
+            return True
+        return all(self.support(p, year_known) for p in (date.start, end) if p is not None)
+
+    def support(self, point: Point, year_known: bool = False) -> bool:
+        """Whether the passage gives this date's year (unless known otherwise), its
+        month and its day: each may be written anywhere in the passage."""
+        if not year_known and point.year not in self.years:
+            return False
+        if point.month is not None and point.month not in self.months:
+            return False
+        return point.day is None or (point.month, point.day) in self.days
+
+
+NO_MENTIONS = Mentions(frozenset(), frozenset(), frozenset(), ())
+
+
+def _month(text: str | None) -> int | None:
+    return _MONTH_NAMES.get(text.rstrip(".").lower()) if text else None
+
+
+def _span_end(start: int, end: str) -> int:
+    """The last year of "2017-18" or "2014-2016" (None-like 0 if it is not a span)."""
+    year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+    return year if year > start else 0
+
+
+def mentions(text: str) -> Mentions:
+    """Every date a passage writes: "21 March 2022", "March 21, 2022", "in 2014",
+    "2017-18", "1904-05", "2022-03-21". Dashes are expected as "-" (normalised text)."""
+    years: set[int] = set()
+    months: set[int] = set()
+    days: set[tuple[int, int]] = set()
+    spans: set[tuple[int, int]] = set()
+    shown: list[str] = []
+    for m in _MENTION.finditer(text.replace("\u2013", "-").replace("\u2014", "-")):
+        g = m.groupdict()
+        if g["iy"]:
+            year, month = int(g["iy"]), int(g["im"])
+            years.add(year)
+            # "2017-18" and "1904-05" are spans of years; "2022-03" is a month.
+            if not g["id"] and _span_end(year, g["im"]):
+                years.add(_span_end(year, g["im"]))
+                spans.add((year, _span_end(year, g["im"])))
+            elif 1 <= month <= 12:
+                months.add(month)
+                if g["id"]:
+                    days.add((month, int(g["id"])))
+        elif g["m1"] or g["m2"]:
+            month = _month(g["m1"] or g["m2"])
+            assert month is not None
+            months.add(month)
+            for day in (g["d1"], g["d2"], g["d3"], g["d4"]):
+                if day and 1 <= int(day) <= 31:
+                    days.add((month, int(day)))
+            for year in (g["y1"], g["y2"]):
+                if year:
+                    years.add(int(year))
+        else:
+            year = int(g["y3"])
+            years.add(year)
+            if g["y4"] and _span_end(year, g["y4"]):
+                years.add(_span_end(year, g["y4"]))
+                spans.add((year, _span_end(year, g["y4"])))
+            elif g["decade"] and year % 10 == 0:
+                spans.add((year, year + 9))
+        shown.append(m.group().rstrip(".,"))
+    return Mentions(
+        frozenset(years),
+        frozenset(months),
+        frozenset(days),
+        tuple(dict.fromkeys(shown)),
+        frozenset(spans),
+    )

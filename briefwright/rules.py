@@ -68,6 +68,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "an archived text no longer matches the sha256 recorded for it",
     ),
     "withdrawn-source": ("error", "a claim or quote relies only on sources marked withdrawn"),
+    "date-not-in-source": (
+        "error",
+        "a claim's date (year, month, day) is not written in its cited quote or paragraph",
+    ),
     "inferred-date": (
         "error",
         "an inferred date (year or publication date) does not match its source's publication date",

@@ -6,7 +6,7 @@ import pytest
 from conftest import build_project
 
 from briefwright.config import Project
-from briefwright.dates import parse_date
+from briefwright.dates import mentions, parse_date
 from briefwright.numbers import figures
 from briefwright.pipeline import check
 
@@ -72,3 +72,70 @@ def test_an_impossible_year_is_a_located_error_at_check_time(tmp_path, year: str
     line = claims.read_text(encoding="utf-8").splitlines()[bad[0].line - 1]
     assert year in line
     assert f"year {year[:4]}" in bad[0].message
+
+
+@pytest.mark.parametrize(
+    ("passage", "date", "year_known", "supported"),
+    [
+        ("On 21 March 2022 they met.", "2022-03-21", False, True),
+        ("They met on March 21, 2022.", "2022-03-21", False, True),
+        ("They met on March 21, 2022.", "2022-03-22", False, False),
+        ("They met in March 2022.", "2022-03", False, True),
+        ("They met in March 2022.", "2022-03-21", False, False),
+        ("They met in 2014.", "2014", False, True),
+        ("They met in 2014.", "2015", False, False),
+        ("the 2017-18 season", "2017/2018", False, True),
+        ("the 2017-18 season", "2018", False, True),
+        ("the war of 1904–05", "1904/1905", False, True),
+        ("the war of 1904–05", "1904-05", False, False),  # a span of years, not May
+        ("the 2022-02-28 statement", "2022-02-28", False, True),
+        ("Between June 19 and 21, 2018, drills", "2018-06-19/2018-06-21", False, True),
+        ("from 19 to 21 June 2018", "2018-06-19/2018-06-21", False, True),
+        ("in the 1980s", "1980/1989", False, True),
+        ("in the 1980s", "1985", False, False),
+        ("On October 19, ten warships", "2021-10-19", True, True),  # the year inferred
+        ("On October 19, ten warships", "2021-10-20", True, False),
+        ("390 times, 1,200 boats", "1200", False, False),  # a figure is not a year
+        ("No date at all.", "2022-02-28", False, False),
+    ],
+)
+def test_a_date_must_be_written_in_the_passage(
+    passage: str, date: str, year_known: bool, supported: bool
+) -> None:
+    assert mentions(passage).support_date(parse_date(date), year_known) is supported
+
+
+def test_mentions_are_shown_as_written() -> None:
+    said = mentions("On 21 March 2022, after the 2017-18 talks and in 2014, March 21, 2022.")
+    assert said.shown == ("21 March 2022", "2017-18", "2014", "March 21, 2022")
+
+
+def _check_with(tmp_path, old: str, new: str):
+    root = build_project(tmp_path / "p")
+    claims = root / "content" / "claims" / "main.yaml"
+    text = claims.read_text(encoding="utf-8")
+    assert old in text
+    claims.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return check(Project.at(root)).problems
+
+
+def test_date_not_in_source_lists_the_dates_the_passage_gives(tmp_path) -> None:
+    """Issue 11 §2: a date the cited passage does not give is an error."""
+    problems = _check_with(
+        tmp_path,
+        'date: "2020-03-03"\n  date_inferred: year',
+        'date: "2020-03-04"\n  date_inferred: year',
+    )
+    [problem] = [p for p in problems if p.code == "date-not-in-source"]
+    assert problem.level == "error" and problem.id == "fisheries-deal"
+    assert "month and day 2020-03-04 (4 March 2020)" in problem.message
+    assert problem.hint is not None and "the passage mentions “March 3”" in problem.hint
+
+
+def test_number_not_in_source_shows_the_figures_the_passage_has(tmp_path) -> None:
+    """Issue 11 §2: "the source says 27"."""
+    problems = _check_with(
+        tmp_path, "text: The talks lasted 21 months.", "text: The talks lasted 27 months."
+    )
+    [problem] = [p for p in problems if p.code == "number-not-in-source"]
+    assert problem.hint is not None and problem.hint.startswith("the source says 21;")
