@@ -12,6 +12,7 @@ from .problems import Problem, sort_problems
 from .scope import brief_scope, edition_problems
 from .topics import check_topics
 from .validate import check_references
+from .wording import check_wording
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ def check(project: Project) -> Checked:
     problems += check_references(content)
     problems += check_topics(content)
     problems += check_citations(content)
+    problems += check_wording(content)
     problems += check_briefs(content)
     return Checked(content, sort_problems(problems))
 

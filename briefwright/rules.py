@@ -110,6 +110,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "warning",
         "a figure in a claim is not in the cited quote or its paragraph",
     ),
+    "hedged-fact": (
+        "warning",
+        "a fact's text carries hedging or evaluative words (probably, seems, arguably…)",
+    ),
     "narrow-basis": ("warning", "a judgment rests on claims from a single source"),
     "likelihood-not-in-text": (
         "warning",
