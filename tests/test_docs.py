@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from briefwright.cli import _parser
+from briefwright.cli import _parser, main
 from briefwright.model import Claim, Source
 from briefwright.rules import RULES
 
@@ -109,3 +111,54 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     assert all(f"<code>{code}</code>" in rules for code in RULES)
     home = (tmp_path / "index.html").read_text("utf-8")
     assert 'href="content-model/' in home  # the README's link into docs/ works on the site
+
+
+def _blocks(text: str, lang: str) -> list[str]:
+    return re.findall(rf"^```{lang}\n(.*?)^```$", text, re.MULTILINE | re.DOTALL)
+
+
+def test_the_tutorial_is_true(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Follow docs/tutorial.md: its commands, its files, the problem it shows (no build)."""
+    tutorial = (DOCS / "tutorial.md").read_text("utf-8")
+    [article] = _blocks(tutorial, "text")
+    [claim] = _blocks(tutorial, "yaml")
+    commands = [
+        command.split() if command.startswith("cd ") else shlex.split(command)
+        for block in _blocks(tutorial, "sh")
+        for line in block.replace("\\\n", " ").splitlines()
+        for command in line.split(" && ")
+        if command.startswith(("briefwright", "cd "))
+    ]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "courier.txt").write_text(article, "utf-8")
+    step = "start"
+    for args in commands:
+        if args[0] == "cd":
+            monkeypatch.chdir(Path.cwd() / args[1])
+            continue
+        if args[1:] == ["--version"] or args[1] == "build":
+            continue  # the build is proved by the acceptance test and test_init
+        if args[1] == "check" and step == "new":  # step 5: the claim with its misquote
+            review = Path("content/claims/review.yaml")
+            review.write_text(claim, "utf-8")
+            capsys.readouterr()
+            assert main(args[1:]) == 1
+            out = capsys.readouterr().out
+            shown = re.search(r"^\S+review\.yaml:\d+:\d+: error\[quote-not-found\]", out, re.M)
+            assert shown and shown[0] in tutorial
+            review.write_text(claim.replace("Tamber agreement", "Tamber river agreement"), "utf-8")
+            step = "fixed"
+            continue
+        if args[1] == "check" and step == "fixed":  # step 6: the claim goes into the brief
+            brief = Path("briefings/tamber-agreement.yaml")
+            text = brief.read_text("utf-8")
+            brief.write_text(
+                text.replace("joint-commission]", "joint-commission, council-asks-review]"), "utf-8"
+            )
+            step = "done"
+        assert main(args[1:]) == 0, args
+        if args[1] == "new":
+            step = "new"
+    assert step == "done"
+    assert main(["check", "--strict"]) == 0
+    assert "council-asks-review" in Path("briefings/tamber-agreement.yaml").read_text("utf-8")
