@@ -299,18 +299,31 @@ def diff_revisions(project: Project, base: str, head: str | None = None) -> Cont
 
 # --- output --------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#!|~@])")
+# GitHub turns more than Markdown into links: bare URLs, www. names and e-mail addresses
+# (autolinks), @mentions and #123 issue references (after rendering, on the text). A
+# word joiner (U+2060, invisible) after the character that starts each one breaks it.
+_JOIN = "\u2060"
+_LINKISH = re.compile(r"(@|#(?=\d)|:(?=//)|(?<![^\W_])www(?=\.))", re.IGNORECASE)
+# Then every character that can start inline Markdown (emphasis, code, links, images,
+# HTML, entities, tables, strikethrough) is backslash-escaped. Lines never start with
+# content, so block syntax (#, -, 1.) cannot begin.
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#!|~@&])")
 
 
 def md(text: Any) -> str:
-    """Content as inert Markdown text: no links, images, HTML, mentions or formatting."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Content as inert GitHub Markdown: no links, images, HTML, mentions or formatting."""
+    text = " ".join(str(text).split())
+    return _PUNCTUATION.sub(r"\\\1", _LINKISH.sub(lambda m: m.group(0) + _JOIN, text))
 
 
 def code(text: str) -> str:
+    """A code span that nothing inside can end: its fence is longer than any backtick run."""
     text = " ".join(text.split())
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    # CommonMark strips one space from each end when both are spaces, and a backtick at
+    # either end would join the fence: pad with a space then.
+    pad = " " if not text or text[0] in "` " or text[-1] in "` " else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
+import pypandoc
 import pytest
 from conftest import build_project, own_template
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from briefwright.cli import main
 from briefwright.config import Project
@@ -214,7 +218,87 @@ def test_symlinks_in_a_revision_are_not_followed(repo: Path) -> None:
 
 
 def test_content_is_inert_markdown() -> None:
-    assert md("![x](http://e.org/a.png) <img src=x> @user **b**") == (
-        r"\!\[x\]\(http://e.org/a.png\) \<img src=x\> \@user \*\*b\*\*"
+    assert md("![x](http://e.org/a.png) <img src=x> @user **b** &lt;") == (
+        "\\!\\[x\\]\\(http:\u2060//e.org/a.png\\) \\<img src=x\\> "
+        "\\@\u2060user \\*\\*b\\*\\* \\&lt;"
     )
-    assert code("a`b") == "`` a`b ``"
+    assert code("a`b") == "``a`b``"
+    assert code("``` x") == "```` ``` x ````"
+
+
+# --- the diff read back as GitHub would -----------------------------------------------
+
+HOSTILE_TEXT = (
+    "See https://evil.example/x and www.evil.example, mail a@b.example, ping @octocat "
+    "and #12, <img src=x onerror=alert(1)> ![i](http://e.org/i.png) [l](javascript:x) "
+    "<https://e.org> &lt;b&gt; `code` ``` fence"
+)
+HOSTILE_NAME = "x` <img src=y> [l](javascript:alert(1)) @octocat ``` www.e.org `"
+
+
+def _gfm_inlines(markdown: str) -> list[dict]:
+    """Every inline element pandoc's gfm reader finds, flattened."""
+    found: list[dict] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "t" in node:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(pypandoc.convert_text(markdown, "json", format="gfm"))["blocks"])
+    return found
+
+
+def assert_inert(markdown: str) -> None:
+    nodes = _gfm_inlines(markdown)
+    kinds = {n["t"] for n in nodes}
+    assert not kinds & {"Link", "Image", "RawInline", "RawBlock"}, kinds
+    # Text outside code spans: GitHub links mentions, issue numbers, URLs and www. names
+    # in rendered text, which pandoc does not; none of them may be left whole.
+    text = " ".join(n["c"] for n in nodes if n["t"] == "Str")
+    assert not re.search(r"(?<![\w`])@[A-Za-z0-9]", text), text
+    assert not re.search(r"(?<!\w)#\d", text) and "://" not in text, text
+    assert not re.search(r"(?<![\w])www\.", text, re.I), text
+
+
+def test_diff_markdown_is_inert_for_github(repo: Path, capsys) -> None:
+    claims = repo / "content" / "claims" / "main.yaml"
+    replace(
+        claims, "text: The talks lasted twenty-one months.", f"text: {json.dumps(HOSTILE_TEXT)}"
+    )
+    claims.write_text(
+        claims.read_text("utf-8")
+        + NEW_CLAIM.replace("officials-quoted", "hostile-new").replace(
+            "Officials said the talks had lasted almost two years.", json.dumps(HOSTILE_TEXT)
+        ),
+        "utf-8",
+    )
+    folder = repo / "templates" / HOSTILE_NAME
+    folder.mkdir()
+    (folder / "brief.md.j2").write_text("# x\n")
+    (folder / f"{HOSTILE_NAME}.css").write_text("x")
+    template = next(p for p in (repo / "templates").iterdir() if p.name == "policy-brief")
+    (template / f"{HOSTILE_NAME}.css").write_text("x")
+    assert main(["-C", str(repo), "diff", "HEAD"]) == 0
+    out = capsys.readouterr().out
+    assert "hostile-new" in out and "img src" in out
+    assert_inert(out)
+    # The names are there, whole, in code spans.
+    codes = [n["c"][1] for n in _gfm_inlines(out) if n["t"] == "Code"]
+    assert HOSTILE_NAME in codes and f"{HOSTILE_NAME}.css" in codes
+
+
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(st.text(max_size=60))
+@example(HOSTILE_TEXT)
+@example(HOSTILE_NAME)
+def test_md_and_code_are_inert_for_any_text(text: str) -> None:
+    line = f"- **changed** {code(text)} — text: {md(text)}"
+    assert_inert(line)
+    codes = [n["c"][1] for n in _gfm_inlines(line) if n["t"] == "Code"]
+    assert codes == [" ".join(text.split())] or not text.split()
