@@ -501,7 +501,28 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.join(timeout=10)
 
 
+# How a full disk shows in a tool's message (Python's strerror, pandoc's Haskell runtime).
+DISK_FULL = ("No space left on device", "Disk quota exceeded", "resource exhausted")
+
+
 def _failed(target: Target, where: str, message: str) -> Problem:
+    if any(sign in message for sign in DISK_FULL):
+        # The advice, not the tool's backtrace: the line naming the disk is enough.
+        line = next(
+            (ln.strip() for ln in message.splitlines() if any(s in ln for s in DISK_FULL)),
+            message,
+        )
+        return Problem(
+            where,
+            1,
+            1,
+            "export-failed",
+            "error",
+            f"brief '{target.brief}': {target.fmt} export failed: the disk is full ({line})",
+            target.brief,
+            hint="free some disk space (dist/ and the temporary folder) and build again; "
+            "nothing was published, dist/ is unchanged",
+        )
     return Problem(
         where,
         1,
@@ -548,6 +569,8 @@ def _produce(content: Content, target: Target) -> Output:
             problems = list(rendered.problems) + audit_intermediate(rendered)
         except BriefwrightError as exc:
             return done(exc.problems or [_failed(target, where, str(exc))])
+        except OSError as exc:  # a full disk while pandoc's audit writes its work files
+            return done([_failed(target, where, f"{type(exc).__name__}: {exc}")])
         _renders[key] = (rendered, problems, where)
     rendered, shared, where = _renders[key]
     problems = list(shared)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import stat
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +38,10 @@ from .textmatch import SourceText
 from .yamlio import Document, load_file
 
 R = TypeVar("R", bound=Record)
+# An archived source text larger than this is refused (source-text-too-large): the largest
+# shipped text is 11 kB, a long report about 500 kB; every quote is matched against the
+# whole text, so a hostile giant would tie up the check.
+MAX_SOURCE_BYTES = 1_000_000
 
 
 def inside_project(project: Project, path: Path) -> bool:
@@ -448,6 +453,23 @@ def _read_text(
     try:
         if target.is_symlink():
             raise OSError("a symbolic link is not accepted")
+        info = target.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError("not a regular file")
+        if info.st_size > MAX_SOURCE_BYTES:
+            problems.append(
+                problem_at(
+                    source,
+                    ("text",),
+                    "source-text-too-large",
+                    f"source '{source.id}': archived text '{project.rel(target)}' is "
+                    f"{info.st_size:,} bytes; the limit is {MAX_SOURCE_BYTES:,}",
+                    source.id,
+                    hint="archive the part you cite (a chapter, a section) as its own source; "
+                    "quotes are checked against the whole text, so it must stay readable",
+                )
+            )
+            return None
         data = target.read_bytes()
         text = SourceText.from_bytes(data)
     except FileNotFoundError:

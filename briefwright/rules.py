@@ -63,6 +63,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
     ),
     "bad-locator": ("error", "a 'para' is out of range or the quote is not in that paragraph"),
     "source-text-missing": ("error", "a source's archived text file is missing or unreadable"),
+    "source-text-too-large": (
+        "error",
+        "a source's archived text is larger than the limit (1 MB): archive the part you cite",
+    ),
     "source-text-changed": (
         "error",
         "an archived text no longer matches the sha256 recorded for it",

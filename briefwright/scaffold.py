@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from .config import Project
-from .load import load_project, require_inside
+from .load import MAX_SOURCE_BYTES, load_project, require_inside
 from .model import Source, brief_name_error, is_id
 from .problems import BriefwrightError, Problem
 from .schema import MODELINE, kind_named, modeline
@@ -260,6 +260,12 @@ def add_source(
     """Archive FILE as content/sources/ID.txt and write ID.yaml with its sha256."""
     _check_id(source_id, "source id")
     try:
+        size = file.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise BriefwrightError(
+                f"'{file}' is {size:,} bytes; an archived text may be at most "
+                f"{MAX_SOURCE_BYTES:,}: archive the chapter or section you cite"
+            )
         data = file.read_bytes()
     except FileNotFoundError:
         raise BriefwrightError(f"no file '{file}' to archive") from None

@@ -34,6 +34,8 @@ Path_ = tuple[str | int, ...]
 MAX_BYTES = 256_000
 MAX_DEPTH = 50
 NULLS = {"", "~", "null", "Null", "NULL"}
+TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
+TOO_DEEP_HINT = "content nests a few levels at most: look for repeated or unclosed '[' or '{'"
 
 _C_LOADER = getattr(yaml, "CSafeLoader", None)
 # Where libyaml and PyYAML disagree (found by fuzzing one against the other): tabs, the
@@ -119,9 +121,7 @@ class _Builder:
         event = self.events[self.i]
         self.i += 1
         if len(path) > MAX_DEPTH:
-            raise _Reject(
-                event.start_mark, "yaml-unsafe", f"nesting deeper than {MAX_DEPTH} levels"
-            )
+            raise _Reject(event.start_mark, "yaml-unsafe", TOO_DEEP, TOO_DEEP_HINT)
         kind = type(event)
         if kind is _Alias:
             raise _Reject(
@@ -295,6 +295,43 @@ def _decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+class _GuardedLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """PyYAML's pure-Python loader, refusing deep nesting while it scans.
+
+    The builder's depth check comes only after a full parse, and the scanner is quadratic
+    in nesting depth (240 kB of '[' took minutes). Here a collection that would open
+    deeper than MAX_DEPTH stops the scan at once, at the same place and with the same
+    message as the builder's check: the number of open block collections (len(indents))
+    plus open flow collections is the depth of the collection about to open.
+    """
+
+    _key_mark: Any = None  # where a block mapping about to open starts (its first key)
+
+    def _deeper_than_allowed(self) -> bool:
+        return len(self.indents) + self.flow_level > MAX_DEPTH
+
+    def _refuse(self, mark: Any) -> None:
+        raise _Reject(mark, "yaml-unsafe", TOO_DEEP, TOO_DEEP_HINT)
+
+    def fetch_value(self) -> None:
+        key = self.possible_simple_keys.get(self.flow_level)
+        self._key_mark = key.mark if key is not None else None
+        try:
+            super().fetch_value()
+        finally:
+            self._key_mark = None
+
+    def add_indent(self, column: int) -> bool:
+        if self.indent < column and self._deeper_than_allowed():
+            self._refuse(self._key_mark or self.get_mark())
+        return bool(super().add_indent(column))
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        if self._deeper_than_allowed():
+            self._refuse(self.get_mark())
+        super().fetch_flow_collection_start(token_class)
+
+
 def parse(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text into a located Document, or return the problem that prevents it."""
     if _C_LOADER is not None and not _python_only(text):
@@ -302,7 +339,7 @@ def parse(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
             return _parse_fast(text, rel)
         except (yaml.YAMLError, _Reject, _Disagree):
             pass  # PyYAML's pure-Python parser has the last word, and words the problem
-    return _parse(text, rel, yaml.SafeLoader)
+    return _parse(text, rel, _GuardedLoader)
 
 
 def _parse_fast(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
@@ -326,6 +363,10 @@ def _parse_fast(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
 def _parse(text: str, rel: str, loader: Any) -> tuple[Document | None, list[Problem]]:
     try:
         stream = list(yaml.parse(text, Loader=loader))
+    except _Reject as exc:
+        return None, [
+            Problem(rel, exc.line, exc.col, exc.code, "error", exc.message, hint=exc.hint)
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -182,6 +182,29 @@ CASES: dict[str, Case] = {
         [(52, 103, "yaml-unsafe")],
         "nesting deeper than 50",
     ),
+    # Refused while scanning, not after a full parse (issue 10 §7: 240 kB of '[' took
+    # minutes in the pure-Python scanner, which a tab elsewhere in the file forces).
+    "deep-flow-240kb": Case(
+        ("- id: x\n  text: " + "[" * 240_000 + "\n").encode(),
+        [(2, 58, "yaml-unsafe")],
+        "nesting deeper than 50",
+        "unclosed",
+    ),
+    "deep-flow-240kb-after-a-tab": Case(
+        ('- id: x\n  note: "a\tb"\n  text: ' + "[" * 240_000 + "\n").encode(),
+        [(3, 58, "yaml-unsafe")],
+        "nesting deeper than 50",
+    ),
+    "deep-mapping-240kb": Case(
+        ("- id: x\n  text: " + "{a: " * 60_000 + "\n").encode(),
+        [(2, 205, "yaml-unsafe")],
+        "nesting deeper than 50",
+    ),
+    "deep-block-one-line": Case(
+        ("- id: x\n  text:\n    " + "- " * 120_000 + "x\n").encode(),
+        [(3, 103, "yaml-unsafe")],
+        "nesting deeper than 50",
+    ),
     "long-value-under-cap": Case(
         ("- id: x\n  text: " + "a" * (MAX_BYTES - 100) + "\n").encode(),
         [(2, 9, "invalid-field")],
