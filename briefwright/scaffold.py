@@ -216,7 +216,8 @@ def _validation_error(exc: ValidationError, source_id: str) -> BriefwrightError:
             f"--{field.split('.')[0]}: {message}"
             + (f" (got '{error['input']}')" if isinstance(error.get("input"), str) else "")
         )
-    return BriefwrightError(f"source '{source_id}' was not written:\n  " + "\n  ".join(lines))
+    # One line: the CLI shows control characters (a newline too) escaped.
+    return BriefwrightError(f"source '{source_id}' was not written: " + "; ".join(lines))
 
 
 def quote_statuses(
