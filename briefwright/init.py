@@ -98,7 +98,7 @@ def init_project(directory: Path, title: str | None = None, force: bool = False)
             f"{directory} is not empty; use --force to add a project to it "
             "(existing files are kept, never overwritten)"
         )
-    plan = _skeleton_files(SKELETON, PurePosixPath())
+    plan = _skeleton_files(SKELETON, PurePosixPath()) + _schema_files()
     linked = [name for name, _ in plan if _escapes(root, name)]
     if linked:
         raise BriefwrightError(
@@ -115,19 +115,11 @@ def init_project(directory: Path, title: str | None = None, force: bool = False)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(_fill(name, data, title))
         written.append(name)
-    written += _schemas(root)
     return Initialized(root, tuple(written), tuple(kept))
 
 
-def _schemas(root: Path) -> list[str]:
-    """Write the schemas the skeleton's files name on their first line (if missing)."""
+def _schema_files() -> list[tuple[str, bytes]]:
+    """The schemas the skeleton's files name on their first line."""
     from .schema import rendered
 
-    written = []
-    for name, text in rendered().items():
-        target = root / "schemas" / name
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, "utf-8")
-            written.append(f"schemas/{name}")
-    return written
+    return [(f"schemas/{name}", text.encode("utf-8")) for name, text in rendered().items()]

@@ -129,6 +129,18 @@ def test_a_link_out_of_the_folder_is_never_followed(tmp_path: Path, capsys) -> N
     assert [p.name for p in project.iterdir()] == ["content"]
 
 
+def test_a_schemas_link_out_of_the_folder_is_never_followed(tmp_path: Path, capsys) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "schemas").symlink_to(outside, target_is_directory=True)
+    assert main(["init", str(project), "--force"]) == 1
+    assert "schemas/" in capsys.readouterr().err
+    assert list(outside.iterdir()) == []
+    assert [p.name for p in project.iterdir()] == ["schemas"]
+
+
 def test_a_title_must_be_one_line(tmp_path: Path, capsys) -> None:
     assert main(["init", str(tmp_path / "p"), "--title", "two\nlines"]) == 1
     assert "--title must be one line" in capsys.readouterr().err
