@@ -282,6 +282,9 @@ def _explain(error: Any, spots: _Spots) -> Problem:
         return _problem(line, col, f"unknown setting '{name}'", hint)
     line, col = spots.value(loc)
     message = error["msg"].removeprefix("Value error, ")
+    # Say it in TOML's words, not Python's.
+    message = message.replace("a valid tuple", "a list").replace("Tuple should", "The list should")
+    message = message.replace("a valid dictionary or instance of Paths", "a table: [paths]")
     shown = error.get("input")
     if kind == "string_pattern_mismatch":
         message = "not a language tag" if loc == ("lang",) else "not a kebab-case id"

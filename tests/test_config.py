@@ -95,7 +95,9 @@ def test_wrong_values_are_located_at_the_value() -> None:
         ('paths.dist = "."\n', (1, 14, "'paths.dist': cannot be the project root")),
         ('[paths]\ncontent = "../elsewhere"\n', (2, 11, "'paths.content': must be a folder")),
         ('topics = ["a", "b", "a"]\n', (1, 10, "'topics': topic 'a' is listed twice")),
-        ("topics = []\n", (1, 10, "'topics': Tuple should have at least 1 item")),
+        ("topics = []\n", (1, 10, "'topics': The list should have at least 1 item")),
+        ('topics = "economy"\n', (1, 10, "'topics': Input should be a list (got 'economy')")),
+        ('paths = "x"\n', (1, 9, "'paths': Input should be a table: [paths]")),
         ('titel = "x"\n', (1, 1, "unknown setting 'titel'")),
     ],
 )

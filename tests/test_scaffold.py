@@ -170,8 +170,7 @@ def test_forced_re_archive_reports_the_quotes_that_no_longer_match(
         (["--id", "Gamma_2021"], "source id 'Gamma_2021' is not kebab-case"),
         (
             ["--id", "gamma-2021", "--issued", "2021-13"],
-            "source 'gamma-2021' was not written: "
-            "--issued: month 13 is not 1–12 (got '2021-13')",
+            "source 'gamma-2021' was not written: --issued: month 13 is not 1–12 (got '2021-13')",
         ),
         (
             ["--id", "gamma-2021", "--url", "ftp://x.org"],
