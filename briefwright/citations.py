@@ -3,16 +3,19 @@ every figure is in the cited passage, every judgment rests on cited claims."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 
 from .content import Content
 from .dates import NO_MENTIONS, Date, Mentions, mentions
-from .model import Citation, Claim, Quote, Record, Source
+from .model import Briefing, Citation, Claim, Quote, Record, Source
 from .numbers import figures, show
 from .problems import Problem
 from .rules import problem_at
+from .scope import edition, select_from
 from .textmatch import Match, SourceText, normalize
 
 METADATA_FIELDS = ("title", "container", "authors", "issued")
@@ -501,4 +504,92 @@ def check_citations(content: Content) -> list[Problem]:
     cited |= {q.source for q in content.quotes.values()}
     for source in content.sources.values():
         problems.extend(_check_source(source, cited))
+    return problems
+
+
+# --- facts that would read as current in a later brief ---------------------------------
+
+# Words by which a fact speaks of its source's present: in a brief years later they read
+# as if true at the brief's date.
+_NOW = re.compile(
+    r"\b(?:latest|newest|newly|most recent|recently|current|currently|now|nowadays|today|"
+    r"at present|presently|upcoming|so far|to date|this year|this month|this week)\b",
+    re.IGNORECASE,
+)
+# ... unless the text says when that present was: a year, "at the time", "when X wrote".
+_THEN = re.compile(r"\b(?:at the time|then|when \w+ wrote)\b", re.IGNORECASE)
+
+
+def _speaks_of_now(text: str) -> re.Match[str] | None:
+    now = _NOW.search(text)
+    if now is None or _THEN.search(text) or mentions(text).years:
+        return None
+    return now
+
+
+def old_fact_year(content: Content, claim: Claim, brief: Briefing) -> int | None:
+    """The year of the newest source of an undated fact that is at least the brief's
+    `stale_after_years` older than its `as_of`; None for any other claim. The brief prints
+    the fact with this year ("(2018)"), so it does not read as current."""
+    if claim.kind != "fact" or claim.date is not None or brief.stale_after_years is None:
+        return None
+    issued = [content.sources[c.source].issued for c in claim.cites if c.source in content.sources]
+    if not issued or any(d is None for d in issued):
+        return None
+    year = max(d.last_day()[0] for d in issued)  # type: ignore[union-attr]
+    return year if brief.as_of.year - year >= brief.stale_after_years else None
+
+
+def with_year(text: str, year: int) -> str:
+    """The text with "(year)" before its final punctuation."""
+    match = re.search(r"[.!?]+$", text)
+    at = match.start() if match else len(text)
+    return f"{text[:at]} ({year}){text[at:]}"
+
+
+def printed_claims(content: Content, brief: Briefing) -> set[str]:
+    """The claims a brief prints (its edition's selection, without judgments' bases)."""
+    cut = edition(content, brief).content
+    bare = {i: c.model_copy(update={"basis": ()}) if c.basis else c for i, c in cut.claims.items()}
+    return set(select_from(dataclasses.replace(cut, claims=bare), brief).claims)
+
+
+def _years(n: int) -> str:
+    return "1 year" if n == 1 else f"{n} years"
+
+
+def undated_old_facts(content: Content) -> list[Problem]:
+    """Old undated facts the briefs print whose text still speaks of the present: one
+    warning per claim, naming the briefs."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for name, brief in sorted(content.briefings.items()):
+        for claim_id in sorted(printed_claims(content, brief)):
+            claim = content.claims[claim_id]
+            year = old_fact_year(content, claim, brief)
+            if year is not None and _speaks_of_now(claim.text):
+                found.setdefault(claim_id, []).append((name, year))
+    problems = []
+    for claim_id, briefs in found.items():
+        claim = content.claims[claim_id]
+        now = _speaks_of_now(claim.text)
+        assert now is not None
+        name, year = briefs[0]
+        brief = content.briefings[name]
+        more = f" and {len(briefs) - 1} more" if len(briefs) > 1 else ""
+        line, col = claim.where.at("text")
+        problems.append(
+            Problem(
+                claim.where.path,
+                line,
+                col,
+                "undated-old-fact",
+                "warning",
+                f"claim '{claim_id}' says '{now.group()}' but has no date; its source is from "
+                f"{year}, {_years(brief.as_of.year - year)} before brief '{name}'{more} "
+                f"(as_of {brief.as_of})",
+                claim_id,
+                hint=f"the brief prints it with '({year})'; reword '{now.group()}' so it does "
+                "not read as current, or give it a 'date' its passage states",
+            )
+        )
     return problems

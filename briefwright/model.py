@@ -307,6 +307,14 @@ class Briefing(Record):
     sources_since: Date | None = Field(
         None, description="Sources issued before this date are flagged as stale."
     )
+    stale_after_years: int | None = Field(
+        3,
+        ge=1,
+        le=100,
+        description="An undated fact whose newest source is this many years older than as_of "
+        "is printed with that source's year; 'undated-old-fact' warns when its text still "
+        "speaks of the present ('latest', 'now'). null: never.",
+    )
     sections: tuple[AnySection, ...] = Field(min_length=1)
     authors: tuple[Name, ...] = Field(
         (), description="Who wrote the brief (document metadata); else the project's publisher."

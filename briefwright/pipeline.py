@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .citations import check_citations
+from .citations import check_citations, undated_old_facts
 from .config import Project
 from .content import Content
 from .load import load_project
@@ -29,6 +29,7 @@ def check(project: Project) -> Checked:
     problems += check_citations(content)
     problems += check_wording(content)
     problems += check_briefs(content)
+    problems += undated_old_facts(content)
     return Checked(content, sort_problems(problems))
 
 

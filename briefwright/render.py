@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from . import csl
-from .citations import source_span
+from .citations import old_fact_year, source_span, with_year
 from .config import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE, TEMPLATE_FILE
 from .export.meta import BriefMeta, brief_meta
 from .model import (
@@ -426,6 +426,9 @@ def claim_view(state: BriefState, claim_id: str, keys: Keys, number: int = 0) ->
     text = claim.text.strip()
     if claim.kind == "assessment":
         text = attribute(state.content, claim, text)
+    # An undated fact from a source years older than the brief carries its source's year.
+    if (year := old_fact_year(state.content, claim, state.briefing)) is not None:
+        text = with_year(text, year)
     if count == 1:
         state.order.append(claim_id)
         state.claim_sources[claim_id] = tuple(dict.fromkeys(c.source for c in cited))

@@ -128,6 +128,11 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "warning",
         "a source lacks title, authors, date or outlet without marking it unknown",
     ),
+    "undated-old-fact": (
+        "warning",
+        "an undated fact from a source years older than the brief speaks of the present "
+        "('latest', 'now')",
+    ),
     "stale-source": ("warning", "a brief relies on a source issued before its 'sources_since'"),
 }
 

@@ -9,6 +9,7 @@ from briefwright.config import Project
 from briefwright.dates import mentions, parse_date
 from briefwright.numbers import figures
 from briefwright.pipeline import check
+from briefwright.render import render_brief
 
 
 @pytest.mark.parametrize(
@@ -139,3 +140,28 @@ def test_number_not_in_source_shows_the_figures_the_passage_has(tmp_path) -> Non
     )
     [problem] = [p for p in problems if p.code == "number-not-in-source"]
     assert problem.hint is not None and problem.hint.startswith("the source says 21;")
+
+
+def test_an_old_undated_fact_is_printed_with_its_source_year(tmp_path) -> None:
+    """Issue 11 §3: a fact from a source years older than the brief does not read as
+    current; one that speaks of 'now' is listed by undated-old-fact."""
+    root = build_project(tmp_path / "p", "undated-old-fact")
+    result = check(Project.at(root))
+    assert [(p.code, p.id) for p in result.problems] == [("undated-old-fact", "ties-now")]
+    rendered = render_brief(result.content, "brief")
+    assert rendered.claim_text["ties-now"] == (
+        "Analysts now expect economic ties to deepen over the next decade (2019)."
+    )
+    assert rendered.claim_text["ties-at-the-time"].endswith("next decade (2019).")
+    # A fact whose source is as recent as the brief has no year added.
+    assert rendered.claim_text["talks-length"] == "The talks lasted 21 months."
+
+
+def test_stale_after_years_null_turns_it_off(tmp_path) -> None:
+    root = build_project(tmp_path / "p", "undated-old-fact")
+    brief = root / "briefings" / "brief.yaml"
+    brief.write_text(brief.read_text().replace("stale_after_years: 1", "stale_after_years: null"))
+    result = check(Project.at(root))
+    assert result.problems == []
+    rendered = render_brief(result.content, "brief")
+    assert "(2019)" not in rendered.claim_text["ties-now"]

@@ -73,3 +73,15 @@ def test_nearest_explains_a_misquote() -> None:
 def test_normalize_is_idempotent() -> None:
     once = normalize(TEXT)
     assert normalize(once) == once
+
+
+def test_the_hint_does_not_report_edge_punctuation_as_a_difference() -> None:
+    """Issue 11 §10: the source's full stop after the quote's last word is no difference."""
+    near = SOURCE.nearest("ten Russian and Korean warships passed through the Tsugaru Strait")
+    assert near is not None
+    assert near.diff == (
+        "ten Russian and [-Korean-] {+Chinese+} warships passed through the Tsugaru Strait"
+    )
+    # ...unless it is the only difference: then it is the reason and is shown.
+    near = SOURCE.nearest("Tokyo's response was muted!")
+    assert near is not None and "{+" in near.diff
