@@ -3,12 +3,15 @@
 Each revision's content/, briefings/ and templates/ are read out of git into a temporary
 folder (blobs only: no symbolic links, no checkout, no hooks) and loaded with the same
 loader as the check; the working tree is loaded in place. Every change names the briefs
-it affects, by the same definition of "what a brief uses" as the build (scope.py), in
-either revision.
+it affects: those that use the item (scope.py, the build's own definition) in either
+revision and whose rendering differs between the two (the intermediate Markdown, the
+bibliography, or the template's other files). A brief that filters out a changed
+position point, or leaves out a claim newer than its edition, is not affected.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -188,11 +191,17 @@ class _Side:
     content: Content
     scopes: dict[str, Scope]
     templates: dict[str, dict[str, str]]
+    renderings: dict[str, tuple[Any, ...] | None] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, content: Content) -> _Side:
         scopes = {name: brief_scope(content, brief) for name, brief in content.briefings.items()}
         return cls(content, scopes, _template_files(content.project))
+
+    def rendering(self, name: str) -> tuple[Any, ...] | None:
+        if name not in self.renderings:
+            self.renderings[name] = _rendering(self, name)
+        return self.renderings[name]
 
     def briefs_using(self, kind: str, key: str) -> set[str]:
         content = self.content
@@ -210,6 +219,34 @@ class _Side:
             "position": "actors",
         }[kind]
         return {n for n, s in self.scopes.items() if key in getattr(s, attribute)}
+
+
+def _rendering(side: _Side, name: str) -> tuple[Any, ...] | None:
+    """What a brief becomes in this revision: its intermediate, bibliography and style,
+    and the template's other files (CSS, page, reference.docx), which shape every output.
+    None when the revision has no such brief."""
+    from .render import render_brief  # rendering is only needed for a diff
+
+    briefing = side.content.briefings.get(name)
+    if briefing is None:
+        return None
+    others = {
+        file: digest
+        for file, digest in side.templates.get(briefing.template, {}).items()
+        if not file.endswith(".j2")
+    }
+    try:
+        rendered = render_brief(side.content, name)
+    except BriefwrightError as exc:
+        # It cannot render here: compare the reasons, so a change that breaks or fixes
+        # the brief counts, and one that leaves it broken the same way does not.
+        return ("cannot render", sorted(p.message for p in exc.problems), others)
+    return (
+        rendered.markdown,
+        json.dumps(rendered.csl_json, sort_keys=True),
+        rendered.style.name,
+        others,
+    )
 
 
 def _items(side: _Side, kind: str) -> Mapping[str, Any]:
@@ -237,6 +274,12 @@ def _snapshot(side: _Side, kind: str, item: Any, key: str) -> dict[str, Any]:
     return data
 
 
+def _rendered_differently(sides: tuple[_Side, _Side], name: str) -> bool:
+    # A brief is affected only if what it prints changes: a change to a position point
+    # that the brief does not show, or to a claim outside its edition, leaves it alone.
+    return sides[0].rendering(name) != sides[1].rendering(name)
+
+
 def compare(base: Content, head: Content) -> list[Change]:
     sides = (_Side.of(base), _Side.of(head))
     changes: list[Change] = []
@@ -252,7 +295,11 @@ def compare(base: Content, head: Content) -> list[Change]:
                 "added" if before is None else "removed" if after is None else ("changed")
             )
             fields = _changed_fields(before, after) if before and after else ()
-            briefs = sides[0].briefs_using(kind, key) | sides[1].briefs_using(kind, key)
+            briefs = {
+                name
+                for name in sides[0].briefs_using(kind, key) | sides[1].briefs_using(kind, key)
+                if kind == "brief" or _rendered_differently(sides, name)
+            }
             item = new if new is not None else old
             path = line = None
             if kind == "template":

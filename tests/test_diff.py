@@ -302,3 +302,43 @@ def test_md_and_code_are_inert_for_any_text(text: str) -> None:
     assert_inert(line)
     codes = [n["c"][1] for n in _gfm_inlines(line) if n["t"] == "Code"]
     assert codes == [" ".join(text.split())] or not text.split()
+
+
+# --- which briefs a change affects -----------------------------------------------------
+
+
+def test_a_brief_is_affected_only_if_its_rendering_changes(repo: Path) -> None:
+    """Issue 11 §7: a brief that filters out the changed point shows nothing new."""
+    (repo / "briefings" / "fisheries-only.yaml").write_text(
+        'title: Fisheries only\nas_of: "2020-12"\naudience: Test readers\nsections:\n'
+        "  - {type: positions, actors: [japan], points: [Fisheries]}\n",
+        "utf-8",
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a brief showing one point")
+    positions = repo / "content" / "positions" / "japan.yaml"
+    positions.write_text(
+        positions.read_text("utf-8") + "  - label: Talks\n    claims: [talks-length]\n", "utf-8"
+    )
+    (change,) = diff_revisions(Project.at(repo), "HEAD").changes
+    assert (change.kind, change.id, change.briefs) == ("position", "japan", ("brief",))
+
+    # Changing the point it does show affects it too.
+    replace(positions, "label: Fisheries", "label: Fisheries deal")
+    replace(repo / "briefings" / "fisheries-only.yaml", "[Fisheries]", "[Fisheries deal]")
+    result = diff_revisions(Project.at(repo), "HEAD")
+    assert result.briefs == ("brief", "fisheries-only")
+
+
+def test_a_css_change_affects_the_briefs_of_its_template(repo: Path) -> None:
+    css = repo / "templates" / "policy-brief" / "brief.css"
+    css.write_text(css.read_text("utf-8") + "\n/* wider */\n", "utf-8")
+    (change,) = diff_revisions(Project.at(repo), "HEAD").changes
+    assert change.briefs == ("brief",)
+
+
+def test_a_template_edit_that_prints_the_same_affects_no_brief(repo: Path) -> None:
+    template = repo / "templates" / "policy-brief" / "brief.md.j2"
+    template.write_text(template.read_text("utf-8") + "{## a comment ##}\n", "utf-8")
+    (change,) = diff_revisions(Project.at(repo), "HEAD").changes
+    assert (change.kind, change.briefs) == ("template", ())
