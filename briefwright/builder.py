@@ -47,8 +47,8 @@ from typing import Any
 
 from .config import Project
 from .content import Content
-from .pipeline import check
-from .problems import BriefwrightError, Problem, has_errors, sort_problems
+from .pipeline import check, order_problems
+from .problems import BriefwrightError, Problem, has_errors
 from .scope import edition, edition_summary, select_from
 
 MANIFEST = "manifest.json"
@@ -747,7 +747,7 @@ def _build_locked(
         _clean_stale_temporaries(dist)
     for output in outputs:
         problems += output.problems
-    problems = sort_problems(problems)
+    problems = order_problems(problems)
     if has_errors(problems, strict):
         say("build failed: no output was written; dist/ is unchanged")
         return problems

@@ -27,6 +27,10 @@ class Content:
     # sha256 of every file read, by path relative to the root: the snapshot that was
     # checked, which the build renders from and records (see fingerprint()).
     files: Mapping[str, str] = field(default_factory=dict)
+    # Ids named by files (or items) that could not be loaded, by kind ('claim', 'source',
+    # 'cited-source', ...), with where that file or item is: references to them cannot be
+    # checked, and are counted instead of reported one by one.
+    unread: Mapping[str, Mapping[str, tuple[str, int, int, str, str]]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         """One hash of every file this snapshot was read from."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import re
 import stat
 import typing
 from collections.abc import Iterator
@@ -38,6 +39,13 @@ from .textmatch import SourceText
 from .yamlio import Document, load_file
 
 R = TypeVar("R", bound=Record)
+Spot = tuple[str, int, int, str, str]  # path, line, column; what failed there, and why
+
+# Ids a file names when it cannot be read (or an item is invalid): references to them are
+# not reported one by one, only counted (see validate.py). A text scan, not a parse.
+_ID_IN_TEXT = re.compile(r"(?:^|[\s{,])(?:id|actor):\s*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)", re.M)
+_SOURCE_IN_TEXT = re.compile(r"(?:^|[\s{,])source:\s*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)", re.M)
+SCAN_BYTES = 4_000_000  # enough for any file under the cap, and bounded for a giant
 # An archived source text larger than this is refused (source-text-too-large): the largest
 # shipped text is 11 kB, a long report about 500 kB; every quote is matched against the
 # whole text, so a hostile giant would tie up the check.
@@ -182,11 +190,19 @@ def _validate(
     path: tuple[str | int, ...],
     problems: list[Problem],
     positions: Positions | None = None,
+    what: str = "item",
 ) -> R | None:
-    """Validate one item; `positions` are its own (relative to `path`) when known already."""
+    """Validate one item; `positions` are its own (relative to `path`) when known already.
+
+    Each problem names the item ('claim 'x': unknown key 'cite'') and carries a hint.
+    """
+    key_name = "actor" if what == "position" else "id"
     item_id = (
-        value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+        value.get(key_name)
+        if isinstance(value, dict) and isinstance(value.get(key_name), str)
+        else None
     )
+    subject = f"{what} '{item_id}': " if item_id else (f"{what}: " if what != "item" else "")
     try:
         item = model.model_validate(value)
     except ValidationError as exc:
@@ -204,9 +220,17 @@ def _validate(
             else:
                 at = doc.where(full)
             message, hint = _explain(error, model, key)
+            hint = hint or f"see docs/content-model.md for the keys and values a {what} takes"
             problems.append(
                 Problem(
-                    doc.path, at[0], at[1], "invalid-field", "error", message, id=item_id, hint=hint
+                    doc.path,
+                    at[0],
+                    at[1],
+                    "invalid-field",
+                    "error",
+                    subject + message,
+                    id=item_id,
+                    hint=hint,
                 )
             )
         return None
@@ -227,6 +251,8 @@ def _items(doc: Document, problems: list[Problem], what: str) -> Iterator[tuple[
                 "invalid-field",
                 "error",
                 f"expected a list of {what} (lines starting with '- ')",
+                hint=f"write each of the {what} as an item starting with '- id:'; "
+                "see docs/content-model.md",
             )
         )
         return
@@ -244,6 +270,8 @@ def _single(doc: Document, problems: list[Problem], what: str) -> bool:
             "invalid-field",
             "error",
             f"expected one {what} as a mapping of keys to values",
+            hint=f"write the {what}'s keys at the start of lines ('key: value'), "
+            "not as a list; see docs/content-model.md",
         )
     )
     return False
@@ -297,8 +325,42 @@ def load_project(project: Project) -> tuple[Content, list[Problem]]:
 def _load_project(project: Project) -> tuple[Content, list[Problem]]:
     problems: list[Problem] = []
     files: dict[str, str] = {}  # what was read: path → sha256
+    unread: dict[str, dict[str, Spot]] = {}  # kind → id → the file or item that failed
 
-    def read(path: Path) -> Document | None:
+    def mark_unread(kind: str, ids: Iterator[str] | list[str], spot: Spot) -> None:
+        table = unread.setdefault(kind, {})
+        for item_id in ids:
+            table.setdefault(item_id, spot)
+
+    def scan_unread(path: Path, kind: str) -> None:
+        """A file that could not be read: the ids (and cited sources) its text names."""
+        try:
+            with path.open("rb") as handle:
+                text = handle.read(SCAN_BYTES).decode("utf-8", "replace")
+        except OSError:
+            return
+        rel = project.rel(path)
+        spot = (rel, 1, 1, f"ids in {rel}", "the file could not be loaded")
+        ids = _ID_IN_TEXT.findall(text)
+        if kind in ("source", "position"):
+            ids.append(path.stem)
+        mark_unread(kind, ids, spot)
+        if kind in ("claim", "quote"):
+            mark_unread("cited-source", _SOURCE_IN_TEXT.findall(text), spot)
+
+    def invalid_item(kind: str, value: Any, doc: Document, at: tuple[int, ...]) -> None:
+        """An item that does not fit the model: references to its id are not checked."""
+        line, col = doc.where(at)
+        key = "actor" if kind == "position" else "id"
+        named = value.get(key) if isinstance(value, dict) else None
+        subject = f"{kind} '{named}'" if isinstance(named, str) else f"ids in {doc.path}"
+        spot = (doc.path, line, col, subject, f"the {kind} is not valid")
+        if isinstance(named, str):
+            mark_unread(kind, [named], spot)
+        if kind in ("claim", "quote"):
+            mark_unread("cited-source", list(_named_sources(value)), spot)
+
+    def read(path: Path, kind: str) -> Document | None:
         if not inside_project(project, path):
             # A link committed in a pull request must not make CI read (and print parts
             # of) a file outside the project.
@@ -319,28 +381,43 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
         problems.extend(found)
         if doc is not None:
             files[doc.path] = doc.sha256
+        else:
+            scan_unread(path, kind)
         return doc
 
     def read_lists(paths: list[Path], model: type[R], what: str, table: dict[str, R]) -> None:
         """Files holding a list of items each (claims, quotes, options, actors)."""
+        kind = what.rstrip("s")
         for path in paths:
-            doc = read(path)
+            doc = read(path, kind)
             if doc is None:
                 continue
+            if not isinstance(doc.value, list):
+                scan_unread(path, kind)
             groups = _positions_by_item(doc)
             for index, value in _items(doc, problems, what):
-                item = _validate(model, value, doc, (index,), problems, groups.get(index, {}))
-                if item is not None:
-                    _add(table, item.id, item, problems, what.rstrip("s"))  # type: ignore[attr-defined]
+                item = _validate(model, value, doc, (index,), problems, groups.get(index, {}), kind)
+                if item is None:
+                    invalid_item(kind, value, doc, (index,))
+                else:
+                    _add(table, item.id, item, problems, kind)  # type: ignore[attr-defined]
 
     def read_singles(paths: list[Path], model: type[R], what: str) -> Iterator[tuple[Path, R]]:
         """Files holding one item each (sources, positions, briefs)."""
         for path in paths:
-            doc = read(path)
-            if doc is None or not _single(doc, problems, what):
+            doc = read(path, what)
+            if doc is None:
                 continue
-            item = _validate(model, doc.value, doc, (), problems)
-            if item is not None:
+            if not _single(doc, problems, what):
+                scan_unread(path, what)
+                continue
+            item = _validate(model, doc.value, doc, (), problems, None, what)
+            if item is None:
+                invalid_item(what, doc.value, doc, ())
+                if what in ("source", "position"):
+                    spot = (doc.path, 1, 1, f"{what} '{path.stem}'", f"the {what} is not valid")
+                    mark_unread(what, [path.stem], spot)
+            else:
                 yield path, item
 
     def named_after(path: Path, item: Record, key: str, name: str, message: str) -> None:
@@ -399,9 +476,32 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
         _add(briefings, path.stem, briefing, problems, "brief")
 
     content = Content(
-        project, sources, texts, claims, quotes, actors, positions, options, briefings, files
+        project,
+        sources,
+        texts,
+        claims,
+        quotes,
+        actors,
+        positions,
+        options,
+        briefings,
+        files,
+        unread,
     )
     return content, problems
+
+
+def _named_sources(value: Any) -> Iterator[str]:
+    """Every string under a 'source' key, anywhere in an item as written."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "source" and isinstance(inner, str):
+                yield inner
+            else:
+                yield from _named_sources(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _named_sources(inner)
 
 
 def _brief_files(project: Project, problems: list[Problem]) -> list[Path]:

@@ -42,6 +42,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "error",
         "a claim, quote or timeline uses a topic that briefwright.toml's 'topics' does not declare",
     ),
+    "unchecked-references": (
+        "warning",
+        "references to ids in a file or item that could not be loaded were not checked (counted)",
+    ),
     "wrong-kind": (
         "error",
         "a claim is used where another kind is required (e.g. a fact as a key judgment)",

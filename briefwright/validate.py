@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from .content import Content
+from .load import Spot
 from .model import (
     ClaimsSection,
     JudgmentsSection,
@@ -25,10 +27,17 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 class _Refs:
-    """Reports references from one item, located at the referring value."""
+    """Reports references from one item, located at the referring value.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    A reference to an id named by a file (or item) that could not be loaded is not an
+    error of its own: one mistake, one error. Such references are counted, and `finish`
+    adds one line per broken file saying how many went unchecked.
+    """
+
+    def __init__(self, problems: list[Problem], unread: Mapping[str, Mapping[str, Spot]]) -> None:
         self.problems = problems
+        self.unread = unread
+        self.unchecked: Counter[Spot] = Counter()
 
     def report(
         self,
@@ -38,8 +47,17 @@ class _Refs:
         message: str,
         item_id: str | None,
         hint: str | None = None,
+        ref: tuple[str, str] | None = None,
     ) -> None:
+        spot = self.unread.get(ref[0], {}).get(ref[1]) if ref else None
+        if spot is not None:
+            self.unchecked[spot] += 1
+            return
         self.problems.append(problem_at(item, keys, code, message, item_id, hint))
+
+    def finish(self) -> None:
+        for spot, count in sorted(self.unchecked.items()):
+            self.problems.append(unchecked_summary(spot, count))
 
     def check(
         self,
@@ -62,12 +80,29 @@ class _Refs:
                     + did_you_mean(ref, table),
                     item_id,
                     hint=f"add {what} '{ref}' or correct the id",
+                    ref=(what, ref),
                 )
+
+
+def unchecked_summary(spot: Spot, count: int) -> Problem:
+    """The one line that stands for every reference a broken file or item leaves unchecked."""
+    path, line, col, subject, reason = spot
+    many = count != 1
+    return Problem(
+        path,
+        line,
+        col,
+        "unchecked-references",
+        "warning",
+        f"{count} reference{'s' * many} to {subject} {'were' if many else 'was'} not checked: "
+        f"{reason}",
+        hint="fix the error reported here; the references are checked again then",
+    )
 
 
 def check_references(content: Content) -> list[Problem]:
     problems: list[Problem] = []
-    refs = _Refs(problems)
+    refs = _Refs(problems, content.unread)
     claims, actors = content.claims, content.actors
 
     for claim in claims.values():
@@ -97,6 +132,7 @@ def check_references(content: Content) -> list[Problem]:
                     + did_you_mean(cite.source, content.sources),
                     claim.id,
                     hint="add the source under content/sources/ or correct the id",
+                    ref=("source", cite.source),
                 )
 
     for quote in content.quotes.values():
@@ -113,6 +149,7 @@ def check_references(content: Content) -> list[Problem]:
                 + did_you_mean(quote.source, content.sources),
                 quote.id,
                 hint="add the source under content/sources/ or correct the id",
+                ref=("source", quote.source),
             )
 
     for actor_id, position in content.positions.items():
@@ -123,8 +160,9 @@ def check_references(content: Content) -> list[Problem]:
                 "unknown-reference",
                 f"position of actor '{actor_id}', which does not exist"
                 + did_you_mean(actor_id, actors),
-                None,
+                actor_id,
                 hint="add the actor to content/actors.yaml",
+                ref=("actor", actor_id),
             )
         for index, point in enumerate(position.points):
             for j, ref in enumerate(point.claims):
@@ -135,8 +173,9 @@ def check_references(content: Content) -> list[Problem]:
                         "unknown-claim",
                         f"position of '{actor_id}', point '{point.label}', names claim "
                         f"'{ref}', which does not exist" + did_you_mean(ref, claims),
-                        None,
+                        actor_id,
                         hint="add the claim or correct the id",
+                        ref=("claim", ref),
                     )
 
     for option in content.options.values():
@@ -150,6 +189,7 @@ def check_references(content: Content) -> list[Problem]:
                 + did_you_mean(option.actor, actors),
                 option.id,
                 hint="add the actor to content/actors.yaml",
+                ref=("actor", option.actor),
             )
         for field in ("claims", "pros", "cons", "risks"):
             refs.check(
@@ -165,6 +205,7 @@ def check_references(content: Content) -> list[Problem]:
 
     for name, brief in content.briefings.items():
         _check_brief(content, name, brief, refs)
+    refs.finish()
     return problems
 
 
@@ -176,7 +217,7 @@ def _check_brief(content: Content, name: str, brief, refs: _Refs) -> None:  # ty
             ("template",),
             "unknown-reference",
             f"{subject} uses template '{brief.template}', which does not exist",
-            None,
+            name,
             hint="templates live in templates/<name>/brief.md.j2",
         )
     for index, section in enumerate(brief.sections):
@@ -198,8 +239,9 @@ def _check_brief(content: Content, name: str, brief, refs: _Refs) -> None:  # ty
                         code,
                         f"{subject} names {what} '{ref}', which does not exist"
                         + did_you_mean(ref, table),
-                        None,
+                        name,
                         hint=f"add {what} '{ref}' or correct the id",
+                        ref=(what, ref),
                     )
 
         if isinstance(section, JudgmentsSection):
@@ -212,7 +254,7 @@ def _check_brief(content: Content, name: str, brief, refs: _Refs) -> None:  # ty
                         (*at, "judgments", j),
                         "wrong-kind",
                         f"{subject} lists '{ref}' as a key judgment, but it is a {claim.kind}",
-                        None,
+                        name,
                         hint="key judgments are claims of 'kind: judgment'",
                     )
         elif isinstance(section, ClaimsSection):
@@ -225,6 +267,7 @@ def _check_brief(content: Content, name: str, brief, refs: _Refs) -> None:  # ty
                 if a in content.positions
                 for p in content.positions[a].points
             }
+            unread = [a for a in section.actors if a in content.unread.get("position", {})]
             for j, label in enumerate(section.points):
                 if label not in labels:
                     refs.report(
@@ -233,8 +276,9 @@ def _check_brief(content: Content, name: str, brief, refs: _Refs) -> None:  # ty
                         "unknown-reference",
                         f"{subject} shows position point '{label}', which none of "
                         f"{', '.join(section.actors)} has" + did_you_mean(label, labels),
-                        None,
+                        name,
                         hint="use a 'label' from content/positions/<actor>.yaml",
+                        ref=("position", unread[0]) if unread else None,
                     )
             for j, ref in enumerate(section.actors):
                 if ref in content.actors and ref not in content.positions:
@@ -244,8 +288,9 @@ def _check_brief(content: Content, name: str, brief, refs: _Refs) -> None:  # ty
                         "unknown-reference",
                         f"{subject} shows the position of '{ref}', but there is no "
                         f"content/positions/{ref}.yaml",
-                        None,
+                        name,
                         hint="write the position or remove the actor from the section",
+                        ref=("position", ref),
                     )
         elif isinstance(section, TimelineSection):
             check("actors", section.actors, content.actors, "unknown-reference", "actor")
