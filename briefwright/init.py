@@ -54,13 +54,40 @@ def _version() -> str:
         return "0"
 
 
+def requirement() -> str:
+    """This briefwright as a pip requirement: where it was installed from (PEP 610's
+    direct_url.json: a wheel, a folder, a git commit), else the released version."""
+    # The first record that says where it came from: a source checkout's own
+    # briefwright.egg-info (found first when run from there) does not.
+    recorded = next(
+        (
+            text
+            for dist in metadata.distributions(name="briefwright")
+            if (text := dist.read_text("direct_url.json"))
+        ),
+        None,
+    )
+    try:
+        info = json.loads(recorded or "null")
+    except ValueError:
+        info = None
+    url = info.get("url") if isinstance(info, dict) else None
+    if isinstance(url, str) and url.isprintable() and " " not in url:
+        vcs = info.get("vcs_info") if isinstance(info, dict) else None
+        if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+            return f"briefwright @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+        if url.startswith(("file://", "https://", "http://")):
+            return f"briefwright @ {url}"
+    return f"briefwright=={_version()}"
+
+
 def _fill(name: str, data: bytes, title: str) -> bytes:
     if name not in FILLED_IN:
         return data
     text = data.decode("utf-8")
     # A JSON string is a valid TOML basic string (same escapes).
     text = text.replace("{{title_toml}}", json.dumps(title, ensure_ascii=False))
-    text = text.replace("{{title}}", title).replace("{{version}}", _version())
+    text = text.replace("{{title}}", title).replace("{{requirement}}", requirement())
     return text.encode("utf-8")
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import ROOT
 from lxml import html
 from pypdf import PdfReader
 
 from briefwright.cli import main
 from briefwright.config import Project
-from briefwright.init import init_project
+from briefwright.init import init_project, requirement
 from briefwright.pipeline import check
 
 EXPECTED = {
@@ -62,8 +63,13 @@ def test_init_writes_a_whole_project(started: Path) -> None:
     assert settings.title == 'The "Tamber" briefs'
     assert settings.topics == ("agriculture", "governance", "infrastructure", "water")
     assert (started / "README.md").read_text("utf-8").startswith('# The "Tamber" briefs\n')
-    version = metadata.version("briefwright")
-    assert f"briefwright=={version}" in (started / "requirements.txt").read_text("utf-8")
+    wanted = (started / "requirements.txt").read_text("utf-8").splitlines()[-1]
+    assert wanted == requirement()
+    # Installed from this checkout (make test: editable), the new project installs it from here.
+    assert wanted in (
+        f"briefwright @ {ROOT.as_uri()}",
+        f"briefwright=={metadata.version('briefwright')}",
+    )
     with (started / "briefwright.toml").open("rb") as handle:
         assert tomllib.load(handle)["lang"] == "en"
 

@@ -95,6 +95,8 @@ def test_the_wheel_in_a_fresh_environment_starts_checks_and_builds_a_project(
     assert version.startswith("briefwright ") and version.strip() != "briefwright unknown"
     run([tool, "init", "river", "--title", "River briefs"], cwd=work)
     project = work / "river"
+    # The new project's `make` installs the very wheel it was started with.
+    assert f"briefwright @ {wheel.as_uri()}" in (project / "requirements.txt").read_text("utf-8")
     assert "check passed: no problems" in run([tool, "check", "--strict"], cwd=project)
     run([tool, "build"], cwd=project)
     brief = project / "dist" / "tamber-agreement"
