@@ -171,3 +171,43 @@ def test_html_meta(outputs):
     assert meta("dcterms.created") == [STAMP]
     [img] = page.xpath("//figure/img")
     assert "table that follows" in img.get("alt")
+
+
+def test_html_contents_link_every_section_and_every_claim_links_to_itself(outputs):
+    page = lxml_html.document_fromstring(outputs["brief"]["html"])
+    [nav] = page.xpath("//nav[contains(@class, 'toc')]")
+    assert nav.get("aria-labelledby") == "toc-title"
+    sections = page.xpath("//main//section[h2]/@id")
+    assert sections and nav.xpath(".//ul/li/ul/li/a/@href") == [f"#{s}" for s in sections]
+    claims = page.xpath("//main//span[starts-with(@id, 'claim-')]")
+    assert claims
+    for claim in claims:
+        [link] = claim.xpath("./a[@class='claim-link']")
+        assert link.get("href") == f"#{claim.get('id')}" and link.get("aria-label")
+    css = "".join(page.xpath("//style/text()"))
+    assert re.search(r"@media \(min-width: [\d.]+rem\) \{[^@]*position: sticky", css)
+    assert ".claim:hover > a.claim-link" in css
+
+
+def test_docx_contents_field_lists_the_sections_under_the_title(outputs):
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(outputs["brief"]["docx"])) as zf:
+        body = etree.fromstring(zf.read("word/document.xml"))[0]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    children = list(body)
+
+    def style(el: Any) -> str | None:
+        found = el.find(f"{w}pPr/{w}pStyle")
+        return None if found is None else found.get(f"{w}val")
+
+    styles = [style(el) for el in children]
+    [toc] = [el for el in children if el.tag == f"{w}sdt"]
+    [instr] = toc.iter(f"{w}instrText")
+    assert instr.text.startswith('TOC \\o "2-2" \\h')
+    position = children.index(toc)
+    assert styles[position - 1] == "BriefMeta" and "Heading2" not in styles[:position]
+    anchors = [link.get(f"{w}anchor") for link in toc.iter(f"{w}hyperlink")]
+    # Each section heading follows its bookmark; the contents link to those bookmarks.
+    bookmarks = [children[i - 1].get(f"{w}name") for i, s in enumerate(styles) if s == "Heading2"]
+    assert anchors == bookmarks and len(anchors) == 8

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .. import pandoc
 from ..problems import BriefwrightError
@@ -27,6 +28,7 @@ from .meta import BriefMeta
 _CORE = "docProps/core.xml"
 _STYLES = "word/styles.xml"
 _APP = "docProps/app.xml"
+_DOCUMENT = "word/document.xml"
 _DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Languages Word treats as East Asian: their text is tagged with w:eastAsia.
@@ -126,11 +128,79 @@ def _set_company(app: bytes, publisher: str | None) -> bytes:
     return app.replace(b"</Properties>", company, 1)
 
 
+def _w(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+def _style(paragraph: Any) -> str | None:
+    style = paragraph.find(f"{_w('pPr')}/{_w('pStyle')}")
+    return None if style is None else style.get(_w("val"))
+
+
+def _toc_line(paragraph: Any, anchor: str, text: str) -> None:
+    """Make `paragraph` a line of the contents: the section's title, linked to its
+    bookmark. The first line also holds the field's start, so its style goes first."""
+    from lxml import etree
+
+    props = etree.Element(_w("pPr"))
+    etree.SubElement(props, _w("pStyle"), {_w("val"): "TOC2"})
+    paragraph.insert(0, props)
+    link = etree.SubElement(paragraph, _w("hyperlink"), {_w("anchor"): anchor, _w("history"): "1"})
+    text_el = etree.SubElement(etree.SubElement(link, _w("r")), _w("t"))
+    text_el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    text_el.text = text
+
+
+def place_contents(document: bytes) -> bytes:
+    """pandoc puts its contents field (`--toc`) before everything; we move it under the
+    title and meta line, list only the sections (`\\o "2-2"`), and fill in its result (each
+    section linked to its bookmark) so it reads in any viewer before Word updates it."""
+    from lxml import etree
+
+    root = etree.fromstring(document)
+    body = root.find(_w("body"))
+    toc = next(
+        (el for el in body if el.tag == _w("sdt") and el.find(f".//{_w('instrText')}") is not None),
+        None,
+    )
+    if toc is None:
+        return document
+    sections: list[tuple[str, str]] = []
+    anchor = None
+    for el in body:
+        if el.tag == _w("bookmarkStart"):
+            anchor = el.get(_w("name"))
+        elif el.tag == _w("p"):
+            if _style(el) == "Heading2" and anchor:
+                sections.append((anchor, "".join(el.itertext())))
+            anchor = None
+    instr = toc.find(f".//{_w('instrText')}")
+    instr.text = 'TOC \\o "2-2" \\h \\z \\u'
+    run = instr.getparent()  # begin, instruction, separate and end, in one run
+    field = run.getparent()
+    if sections:
+        # The entries go between "separate" and "end": the end moves to a run of its own.
+        end = etree.Element(_w("r"))
+        end.append(run.findall(_w("fldChar"))[-1])
+        paragraph = field
+        for number, (target, text) in enumerate(sections):
+            if number:
+                paragraph = etree.Element(_w("p"))
+                field.getparent().insert(field.getparent().index(field) + number, paragraph)
+            _toc_line(paragraph, target, text)
+        paragraph.append(end)
+    body.remove(toc)
+    meta = next((el for el in body if el.tag == _w("p") and _style(el) == "BriefMeta"), None)
+    body.insert(body.index(meta) + 1 if meta is not None else 0, toc)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def finish_docx(data: bytes, meta: BriefMeta, when: datetime | None) -> bytes:
-    """pandoc's DOCX with our core properties, publisher and language."""
+    """pandoc's DOCX with our core properties, publisher, language and contents."""
     return _rewrite(
         data,
         {
+            _DOCUMENT: place_contents,
             _CORE: lambda _: core_properties(meta, when),
             _APP: lambda body: _set_company(body, meta.publisher),
             _STYLES: lambda body: _set_lang(body, meta.lang),
@@ -156,6 +226,7 @@ def export_docx(rendered: Rendered, work: Path) -> bytes:
     reference = rendered.template_file("reference.docx")
     if reference.is_file():
         args += ["--reference-doc", str(reference)]
+    args += ["--toc", "--toc-depth=2", "--metadata", "toc-title=Contents"]
     out = work / "brief.docx"
     data, problems = pandoc.convert(
         _with_png_figure(rendered), "docx", args, cwd=work, output=out, where=rendered.brief_path

@@ -7,6 +7,7 @@ it opens anywhere without fetching anything, and WeasyPrint prints the same docu
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from .. import pandoc
@@ -99,6 +100,9 @@ def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> byte
         "--wrap",
         "none",
         "--section-divs",
+        # Contents: the sections (the title is .unlisted); the page template places it.
+        "--toc",
+        "--toc-depth=2",
     ]
     created = build_date()
     if created is not None:
@@ -108,4 +112,45 @@ def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> byte
     )
     if problems:
         raise BriefwrightError(f"pandoc could not make HTML for '{rendered.brief}'", problems)
-    return data
+    return add_claim_links(data)
+
+
+_CLAIM_SPAN = re.compile(rb'<span id="(claim-[a-z0-9-]+)" class="claim\b')
+
+
+def add_claim_links(page: bytes) -> bytes:
+    """A "#" link at the end of each claim, to its own anchor (shown on hover).
+
+    Inserted into pandoc's output rather than the intermediate, which DOCX and PDF share.
+    A claim span holds only inline content (its text, citation and note reference), so
+    its end is the `</span>` that balances it.
+    """
+    out: list[bytes] = []
+    pos = 0
+    for match in _CLAIM_SPAN.finditer(page):
+        if match.start() < pos:
+            continue  # nested inside the previous claim (never, with our template)
+        end = _span_end(page, match.start())
+        if end is None:
+            continue
+        anchor = match.group(1)
+        out += [
+            page[pos:end],
+            b'<a class="claim-link" href="#' + anchor + b'" aria-label="Link to this claim">#</a>',
+        ]
+        pos = end
+    out.append(page[pos:])
+    return b"".join(out)
+
+
+_SPAN_TAG = re.compile(rb"<(/?)span\b")
+
+
+def _span_end(page: bytes, start: int) -> int | None:
+    """Where the `</span>` closing the span opened at `start` begins."""
+    depth = 0
+    for tag in _SPAN_TAG.finditer(page, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.start()
+    return None
