@@ -367,6 +367,9 @@ def attribute(content: Content, claim: Claim, text: str) -> str:
 # it appears.
 
 
+Keys = tuple[str | int, ...]
+
+
 @dataclass
 class BriefState:
     """What rendering one brief has learnt so far, shared by every section."""
@@ -382,6 +385,8 @@ class BriefState:
     claim_where: dict[str, tuple[int, int]] = field(default_factory=dict)
     cited_claims: dict[str, None] = field(default_factory=dict)  # printed and their basis
     figure: bytes | None = None
+    # claim id → where each printing is asked for (section index, YAML keys)
+    printings: dict[str, list[Keys]] = field(default_factory=dict)
 
     def problem(
         self,
@@ -406,9 +411,6 @@ class BriefState:
         )
 
 
-Keys = tuple[str | int, ...]
-
-
 def claim_view(state: BriefState, claim_id: str, keys: Keys, number: int = 0) -> ClaimView | None:
     """One printing of a claim; the first records what the audit and provenance need."""
     claim = state.content.claims.get(claim_id)
@@ -421,6 +423,7 @@ def claim_view(state: BriefState, claim_id: str, keys: Keys, number: int = 0) ->
         return None
     count = state.printed.get(claim_id, 0) + 1
     state.printed[claim_id] = count
+    state.printings.setdefault(claim_id, []).append(keys)
     anchor = f"claim-{claim_id}" if count == 1 else f"claim-{claim_id}--{count}"
     cited = claim_citations(state.content, claim)
     text = claim.text.strip()
@@ -626,6 +629,47 @@ SECTION_VIEWS: dict[type[Section], Callable[[BriefState, Any, SectionHead], Sect
 }
 
 
+def repeated_claims(state: BriefState) -> list[Problem]:
+    """A `repeated-claim` warning for each claim the brief prints more than once.
+
+    The timeline does not count: it selects every dated claim in its window by itself,
+    so an editor could not keep a dated claim out of it, and as a table of dates it is an
+    index rather than a second telling.
+    """
+    sections = state.briefing.sections
+    problems = []
+    for claim_id, printings in state.printings.items():
+        told = [k for k in printings if not isinstance(sections[int(k[1])], TimelineSection)]
+        if len(told) < 2:
+            continue
+        names = list(dict.fromkeys(_printing_name(sections[int(k[1])], k) for k in told))
+        where = " and ".join(names) if len(names) > 1 else f"{names[0]}, {len(told)} times"
+        line, col = state.briefing.where.at(*told[1])
+        problems.append(
+            Problem(
+                state.briefing.where.path,
+                line,
+                col,
+                "repeated-claim",
+                "warning",
+                f"brief '{state.name}' prints claim '{claim_id}' {len(told)} times: in {where}",
+                id=state.name,
+                hint="print each claim once: choose the points a positions section shows "
+                "(points: [...]), or leave the claim out of one position point or option",
+            )
+        )
+    return problems
+
+
+def _printing_name(section: Section, keys: Keys) -> str:
+    """The section's title, and the actor or option the claim was printed under."""
+    kind: str = getattr(section, "type", "")
+    name = f"'{section.title or DEFAULT_TITLES.get(kind, kind)}'"
+    if len(keys) > 3 and keys[2] in ("actors", "options"):
+        name += f" ({getattr(section, str(keys[2]))[int(keys[3])]})"
+    return name
+
+
 def section_view(state: BriefState, index: int, section: Section) -> SectionView | None:
     make = SECTION_VIEWS.get(type(section))
     if make is None:
@@ -716,6 +760,7 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
         ),
         key=lambda s: s.id,
     )
+    state.problems += repeated_claims(state)
     prov = _provenance(content, state)
     labels = {s.id: source_label(s) for s in sources}
     rows = tuple(

@@ -108,7 +108,8 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
     ),
     "template-error": (
         "error",
-        "a template failed: syntax error, undefined variable or unescaped content",
+        "a template failed: syntax error, printing unescaped content, a Python error, a "
+        "template file that is a link or not a regular file, or over its rendering budget",
     ),
     "export-failed": ("error", "pandoc or WeasyPrint failed to produce an output"),
     "pdf-warning": ("error", "WeasyPrint reported a problem (e.g. a resource it refused to fetch)"),
@@ -138,6 +139,11 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "('latest', 'now')",
     ),
     "stale-source": ("warning", "a brief relies on a source issued before its 'sources_since'"),
+    "repeated-claim": (
+        "warning",
+        "a brief prints a claim more than once (summary, positions, options; not the timeline)",
+    ),
+    "empty-timeline": ("warning", "no dated claim falls in a brief's timeline window"),
 }
 
 

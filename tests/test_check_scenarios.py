@@ -26,6 +26,8 @@ RENDER_ONLY = {
     "export-failed",
     "pdf-warning",
     "pandoc-warning",
+    "repeated-claim",
+    "empty-timeline",
 }
 # Rules whose scenario cannot be a small folder (a file over a size cap), proved elsewhere.
 PROVEN_ELSEWHERE = {

@@ -154,6 +154,25 @@ def test_a_claim_printed_twice_gets_a_second_anchor(basic):
     assert "{#claim-two-plus-two-talks--2 .claim" in basic.markdown
 
 
+def test_a_claim_printed_twice_is_a_repeated_claim_warning_naming_the_sections(basic):
+    repeated = {p.message: p for p in basic.problems if p.code == "repeated-claim"}
+    assert sorted(repeated) == [
+        "brief 'basic' prints claim 'policy-unfruitful' 2 times: in 'Positions' (japan) "
+        "and 'Policy options' (condemn-and-counter)",
+        "brief 'basic' prints claim 'russia-prioritises-china' 2 times: in 'Positions' "
+        "(russia) and 'Policy options' (condemn-and-counter)",
+        "brief 'basic' prints claim 'two-plus-two-talks' 2 times: in 'Background' and "
+        "'Policy options' (condemn-and-counter)",
+    ]
+    # Located at the second printing: the option in the brief's options section.
+    assert {(p.path, p.line, p.level) for p in repeated.values()} == {
+        ("briefings/basic.yaml", 13, "warning")
+    }
+    # Dated claims also print in the timeline, which selects them itself: not counted.
+    assert "suga-took-office" in basic.markdown.split("{#section-4-timeline")[1]
+    assert not any("suga-took-office" in m for m in repeated)
+
+
 def test_render_is_deterministic(content, basic):
     again = render_brief(content, "basic")
     assert again.markdown == basic.markdown
