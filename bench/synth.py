@@ -177,7 +177,7 @@ TAILS = [
     "The decision was welcomed by some and questioned by others.",
     "Officials declined to comment on the “broader implications” of the step.",
     "The ministry said the matter would be reviewed—again—before the summer.",
-    "Few expected the arrangement to last beyond the current government.",
+    "Few expected the arrangement to last beyond the government of the day.",
     "Observers noted that the announcement came without warning.",
     "The numbers could not be independently verified.",
     "Critics argued that the policy rewarded intransigence.",
@@ -430,7 +430,9 @@ def generate(
             roll = rng.random()
             # A date is one the cited paragraph gives (the check proves dates like quotes),
             # or the source's own year.
-            years = sorted(mentions(normalize(cites[0].passage)).years)
+            # (Only with a 'para': a sentence may recur, and the check reads the first.)
+            pinned = cites[0].para is not None
+            years = sorted(mentions(normalize(cites[0].passage)).years) if pinned else []
             if roll < 0.05 and len(cites) == 1:
                 lines.append(f'  date: "{doc.year}"')
                 lines.append("  date_inferred: year")

@@ -190,8 +190,11 @@ _MONTH = (
 _DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?<![\d.,])(?P<{}>[12]\d{{3}})(?!\d)"
 _TO = r"(?:\s*-\s*|\s+(?:and|to|through)\s+)"  # 19-21, 19 and 21, 19 to 21
+# A mention starts with a digit or a month's capital: the lookahead fails fast everywhere
+# else (the alternatives alone cost a microsecond per character).
 _MENTION = re.compile(
-    "|".join(
+    "(?=[0-9JFMASOND])(?:"
+    + "|".join(
         [
             # 2022-03-21, 2022-03 (but "2017-18" is a span of years)
             r"(?<![\d.,])(?P<iy>[12]\d{3})-(?P<im>\d{2})(?:-(?P<id>\d{2}))?(?!\d)",
@@ -217,6 +220,7 @@ _MENTION = re.compile(
             _YEAR.format("y3") + r"(?:(?P<decade>s)|-(?P<y4>\d{2}|[12]\d{3})(?!\d))?",
         ]
     )
+    + ")"
 )
 
 
