@@ -31,7 +31,7 @@ def locate(content: Content, citation: Citation) -> int | None:
 
 
 def source_span(content: Content, source: str, quote: str, para: int | None) -> str | None:
-    """The source text a quote with omissions or brackets stands for (normalised), for
+    """The source text a quote with omissions or brackets stands for, as archived, for
     the provenance; None for a verbatim quote or one that is not found."""
     text = content.texts.get(source)
     if text is None:
@@ -39,8 +39,9 @@ def source_span(content: Content, source: str, quote: str, para: int | None) -> 
     match = text.find(quote, para) or text.find(quote)
     if match is None:
         return None
-    span = text.span(match)
-    return None if span == normalize(quote) else span
+    if text.span(match) == normalize(quote):
+        return None
+    return text.raw_span(match)
 
 
 def _short(text: str, limit: int = 160) -> str:

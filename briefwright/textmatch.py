@@ -341,6 +341,24 @@ class Near:
     diff: str
 
 
+_FOLDED = {
+    "'": "['\u2018\u2019\u201a\u201b\u2032]",
+    '"': '["\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]',
+    "-": "\\s*[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]+\\s*",
+    " ": "\\s+",
+}
+_INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]*"
+
+
+def _raw_pattern(span: str) -> str:
+    """A pattern for the archived text a normalised span came from: each folded
+    character stands for what it was folded from (NFC aside)."""
+    if "..." in span:  # "…" in the archived text: left as normalised
+        span = span.replace("...", "\0")
+    parts = ["(?:\\.\\.\\.|\u2026)" if c == "\0" else _FOLDED.get(c, re.escape(c)) for c in span]
+    return _INVISIBLE.join(parts)
+
+
 class _Budget:
     def __init__(self, steps: int) -> None:
         self.left = steps
@@ -385,6 +403,14 @@ class SourceText:
     def span(self, match: Match) -> str:
         """The source text a match covers (normalised), omissions and brackets included."""
         return self.joined[match.start : match.end]
+
+    def raw_span(self, match: Match) -> str:
+        """The source text a match covers as the archived text writes it (curly quotes,
+        dashes; white space as single spaces); normalised if it cannot be traced back."""
+        span = self.span(match)
+        raw = "\n".join(self.paragraphs[match.para - 1 : match.end_para])
+        found = re.search(_raw_pattern(span), raw)
+        return " ".join(found.group().split()) if found else span
 
     def find(self, quote: str, para: int | None = None) -> Match | None:
         """Where the quote is; with `para`, only an occurrence starting in that paragraph."""

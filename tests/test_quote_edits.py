@@ -160,7 +160,21 @@ def test_provenance_shows_the_source_span_of_an_edited_quote(tmp_path: Path) -> 
     rendered = render_brief(content, "brief")
     row = next(r for r in rendered.provenance if r["claim"] == "no-settlement")
     assert row["quote"] == '[The deal] "will not settle the territorial dispute"'
-    assert row["source_span"] == '"will not settle the territorial dispute"'
+    # As the archived text writes it: curly quotation marks.
+    assert row["source_span"] == "“will not settle the territorial dispute”"
     verbatim = next(r for r in rendered.provenance if r["claim"] == "talks-length")
     assert verbatim["source_span"] is None
     assert "(the source: “" in rendered.markdown
+
+
+def test_the_raw_span_is_the_archived_text_or_else_the_normalised_one() -> None:
+    match = SOURCE.find("21 ships passed; they did not stop.")
+    assert match is not None
+    assert SOURCE.raw_span(match) == "21 ships passed; they did not stop."  # across a break
+    text = SourceText.from_bytes("Tokyo’s reply — “muted” … said Abe.\n".encode())
+    match = text.find('Tokyo\'s reply [was] "muted" ... said Abe.')
+    assert match is not None
+    assert text.raw_span(match) == "Tokyo’s reply — “muted” … said Abe."
+    linked = SourceText.from_bytes(b"A [Some analysts](#) note.\n")
+    match = linked.find("A Some ... note.")
+    assert match is not None and linked.raw_span(match) == "A Some analysts note."
