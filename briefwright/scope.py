@@ -100,6 +100,11 @@ class Edition:
         found = dict.fromkeys(s for s in source_ids if s in self.newer)
         return ", ".join(f"{s} ({self.newer[s].issued})" for s in found)
 
+    def first_as_of(self, source_ids: Iterable[str]) -> str:
+        """The earliest as_of of an edition that would include one of these sources."""
+        starts = [self.newer[s].issued.start for s in source_ids if s in self.newer]  # type: ignore[union-attr]
+        return min(starts).iso() if starts else "a later date"
+
 
 def edition(content: Content, brief: Briefing) -> Edition:
     """The brief's edition: `content` without what was issued after its as_of date."""
@@ -318,6 +323,11 @@ def left_out(content: Content, brief: Briefing) -> list[str]:
 
 def _sources_of(cut: Edition, content: Content, *claim_ids: str) -> str:
     """The newer sources behind claims, through judgments' bases."""
+    return cut.why(_source_ids(content, claim_ids))
+
+
+def _source_ids(content: Content, claim_ids: Iterable[str]) -> list[str]:
+    """Every source cited by these claims, through judgments' bases."""
     found: dict[str, None] = {}
     pending, seen = list(claim_ids), set()
     while pending:
@@ -327,7 +337,7 @@ def _sources_of(cut: Edition, content: Content, *claim_ids: str) -> str:
         seen.add(claim_id)
         found.update(dict.fromkeys(c.source for c in claim.cites))
         pending.extend(claim.basis)
-    return cut.why(found)
+    return list(found)
 
 
 def _points_left_out(cut: Edition, brief: Briefing) -> list[tuple[str, str]]:
@@ -346,63 +356,63 @@ def edition_problems(content: Content, name: str, brief: Briefing) -> list[Probl
     if not cut.newer:
         return []
     problems = []
-    for keys, kind, item_id, why in _named_out(cut, content, brief):
+    for keys, kind, item_id, sources in _named_out(cut, content, brief):
         problems.append(
             problem_at(
                 brief,
                 keys,
                 "after-as-of",
                 f"brief '{name}' (as of {cut.as_of}) names {kind} '{item_id}', which rests only "
-                f"on sources issued after that date: {why}",
+                f"on sources issued after that date: {cut.why(sources)}",
                 name,
                 hint=f"take '{item_id}' out of this brief, or make a new edition: "
-                "move as_of forward",
+                f"as_of {cut.first_as_of(sources)} or later includes it",
             )
         )
     return problems
 
 
-def _named_out(
-    cut: Edition, content: Content, brief: Briefing
-) -> Iterable[tuple[tuple[str | int, ...], str, str, str]]:
-    """(where in the brief, kind, id, why) of every item the brief names that is cut."""
+Named = tuple[tuple[str | int, ...], str, str, list[str]]  # where, kind, id, its sources
+
+
+def _named_out(cut: Edition, content: Content, brief: Briefing) -> Iterable[Named]:
+    """Every item the brief names that its edition leaves out."""
     for i, section in enumerate(brief.sections):
         at: tuple[str | int, ...] = ("sections", i)
         if isinstance(section, JudgmentsSection | ClaimsSection):
             field = "judgments" if isinstance(section, JudgmentsSection) else "claims"
+            kind = "judgment" if field == "judgments" else "claim"
             for j, claim_id in enumerate(getattr(section, field)):
                 if claim_id in cut.claims_out:
-                    kind = "judgment" if field == "judgments" else "claim"
-                    yield (*at, field, j), kind, claim_id, _sources_of(cut, content, claim_id)
+                    yield (*at, field, j), kind, claim_id, _source_ids(content, [claim_id])
         elif isinstance(section, QuotesSection):
             for j, quote_id in enumerate(section.quotes):
                 if quote_id in cut.quotes_out:
-                    why = cut.why([content.quotes[quote_id].source])
-                    yield (*at, "quotes", j), "quote", quote_id, why
+                    yield (*at, "quotes", j), "quote", quote_id, [content.quotes[quote_id].source]
         elif isinstance(section, OptionsSection):
             for j, option_id in enumerate(section.options):
                 if option_id in cut.options_out:
-                    why = _sources_of(cut, content, *content.options[option_id].claims)
-                    yield (*at, "options", j), "option", option_id, why
+                    sources = _source_ids(content, content.options[option_id].claims)
+                    yield (*at, "options", j), "option", option_id, sources
         elif isinstance(section, PositionsSection):
             yield from _named_positions_out(cut, content, section, at)
 
 
 def _named_positions_out(
     cut: Edition, content: Content, section: PositionsSection, at: tuple[str | int, ...]
-) -> Iterable[tuple[tuple[str | int, ...], str, str, str]]:
+) -> Iterable[Named]:
     for j, actor in enumerate(section.actors):
         if actor in content.positions and actor not in cut.content.positions:
             claims = [c for p in content.positions[actor].points for c in p.claims]
-            yield (*at, "actors", j), "the position of", actor, _sources_of(cut, content, *claims)
+            yield (*at, "actors", j), "the position of", actor, _source_ids(content, claims)
+    # Only positions still there: one whose every point is gone was reported above.
+    present = [a for a in section.actors if a in cut.content.positions]
+    full = [p for a in present for p in content.positions[a].points]
+    kept = {p.label for a in present for p in cut.content.positions[a].points}
     for j, label in enumerate(section.points):
-        # Only positions still there: one whose every point is gone was reported above.
-        present = [a for a in section.actors if a in cut.content.positions]
-        full = [p for a in present for p in content.positions[a].points]
-        kept = [p for a in present for p in cut.content.positions[a].points]
-        if any(p.label == label for p in full) and not any(p.label == label for p in kept):
+        if label not in kept and any(p.label == label for p in full):
             claims = [c for p in full if p.label == label for c in p.claims]
-            yield (*at, "points", j), "point", label, _sources_of(cut, content, *claims)
+            yield (*at, "points", j), "point", label, _source_ids(content, claims)
 
 
 def edition_summary(content: Content, names: Iterable[str]) -> list[str]:

@@ -78,11 +78,6 @@ class BuildState:
         with self._lock:
             return self.build_id, self.problems, self.failure
 
-    @property
-    def failed(self) -> bool:
-        _, problems, failure = self.read()
-        return failure is not None or has_errors(problems)
-
 
 # The preview's own paths, beside dist/'s files. A brief's folder is named after an id,
 # which is kebab-case, so it can never be this.
@@ -180,16 +175,17 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_error(403, "the preview answers only to 127.0.0.1 and localhost")
             return
         path = urlsplit(self.path).path
-        build_id, problems, failure = self.state.read()
+        build_id, problems, failure = self.state.read()  # one consistent view per request
+        errors, warnings = count(problems)
+        errors += failure is not None
         if path == f"{SPECIAL}build-id":
-            errors, warnings = count(problems)
-            body = {"id": build_id, "errors": errors + (failure is not None), "warnings": warnings}
+            body = {"id": build_id, "errors": errors, "warnings": warnings}
             self._send(200, "application/json", json.dumps(body).encode())
         elif path == f"{SPECIAL}live.js":
             self._send(200, "text/javascript; charset=utf-8", LIVE_JS.encode())
         elif path == f"{SPECIAL}problems":
             self._send(200, "text/html; charset=utf-8", problems_page(build_id, problems, failure))
-        elif self._is_page(path) and self.state.failed:
+        elif self._is_page(path) and errors:
             # Every page shows why the preview is not up to date, until it is.
             self._send(500, "text/html; charset=utf-8", problems_page(build_id, problems, failure))
         elif self._is_page(path) and (page := self._page(path)) is not None:
