@@ -179,6 +179,7 @@ def _editor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "serve", help="build the HTML, serve dist/ on 127.0.0.1, rebuild on change"
     )
     serve.add_argument("--port", type=int, default=8000, help="default: 8000; 0 picks a free one")
+    _as_of_option(serve)
 
 
 def _version() -> str:

@@ -299,6 +299,8 @@ def serve(
         daemon=True,
     )
     thread.start()
+    if project.as_of is not None:
+        say(f"previewing every brief as of {project.as_of} from {project.rel(project.dist)}/")
     say(
         f"serving {preview.url}index.html — watching content/, briefings/, templates/; "
         "open pages reload after each rebuild and show the check's errors; Ctrl-C to stop"

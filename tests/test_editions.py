@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,7 @@ from briefwright.model import Source
 from briefwright.pipeline import check
 from briefwright.render import render_brief
 from briefwright.scope import brief_scope, edition, issued_after, left_out
+from briefwright.serve import Preview, serve
 
 GAMMA_TEXT = """Gamma Weekly
 
@@ -315,6 +319,32 @@ def test_preview_build_never_touches_dist(make_project) -> None:
     assert _cli(root, "clean", "--as-of", "2021-03").returncode == 0
     assert not (root / "preview" / "as-of-2021-03").exists()
     assert snapshot(root / "dist") == published
+
+
+@pytest.mark.slow
+def test_serve_previews_at_another_date(make_project) -> None:
+    root = make_project()
+    add_newer_content(root)
+    ready: queue.Queue[Preview] = queue.Queue()
+    said: list[str] = []
+    stop = threading.Event()
+    project = Project.at(root).previewed(parse_date("2021-03"))
+    thread = threading.Thread(
+        target=serve,
+        args=(project, 0),
+        kwargs={"stop": stop, "on_ready": ready.put, "say": said.append, "poll": 0.1},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        preview = ready.get(timeout=120)
+        with urllib.request.urlopen(preview.url + "brief/brief.html", timeout=10) as response:
+            assert "Vladivostok" in response.read().decode("utf-8")
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+    assert "previewing every brief as of 2021-03 from preview/as-of-2021-03/" in said
+    assert not (root / "dist").exists()
 
 
 def test_as_of_must_be_one_date(make_project, capsys) -> None:
