@@ -649,41 +649,6 @@ def _run_targets(content: Content, targets: list[Target], jobs: int, say: Any) -
     return outputs
 
 
-def _index_html(manifest: dict[str, Any], titles: dict[str, str]) -> bytes:
-    from html import escape
-
-    rows = []
-    for name in sorted(manifest["briefs"]):
-        files = manifest["briefs"][name]["files"]
-        links = " · ".join(
-            f'<a href="{escape(path)}">{escape(path.rsplit(".", 1)[-1].upper())}</a>'
-            for path in sorted(files)
-            if path.rsplit(".", 1)[-1] in EXTENSIONS.values()
-        )
-        extra = " · ".join(
-            f'<a href="{escape(path)}">{escape(label)}</a>'
-            for path, label in (
-                (f"{name}/provenance.json", "provenance"),
-                (f"{name}/{name}.md", "intermediate"),
-            )
-            if path in files
-        )
-        title = escape(titles.get(name, name))
-        rows.append(
-            f"<li><strong>{title}</strong> <code>{escape(name)}</code><br>{links}"
-            + (f" — {extra}" if extra else "")
-            + "</li>"
-        )
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Briefs</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;"
-        "margin:2rem auto;padding:0 1rem}li{margin:.8rem 0}code{color:#555}</style></head>"
-        "<body><h1>Briefs</h1><ul>" + "".join(rows) + "</ul></body></html>\n"
-    )
-    return page.encode("utf-8")
-
-
 def build(
     project: Project,
     formats: Sequence[str] = ("html", "pdf", "docx"),
@@ -780,8 +745,9 @@ def _publish(
         if name not in content.briefings:
             del briefs[name]  # a brief that was removed is no longer listed
     manifest["briefwright"] = metadata.version("briefwright") if _installed() else "dev"
-    titles = {name: content.briefings[name].title for name in briefs}
-    index = _index_html(manifest, titles)
+    from .export.index import dist_files, index_html
+
+    index = index_html(content, manifest, dist_files(dist, manifest, files))
     files["index.html"] = index
     ordered = {
         "briefwright": manifest["briefwright"],
