@@ -657,12 +657,16 @@ def build(
     strict: bool = False,
     say: Any = None,
 ) -> list[Problem]:
-    """Build the requested briefs × formats into dist/. Returns all problems found."""
+    """Build the requested briefs × formats into dist/. Returns all problems found.
+
+    `say` gets progress and status lines. A failure (any error, or a warning when
+    strict) publishes nothing; saying so, once and last, is the caller's (see
+    cli.closing_line), so a failed build ends with one clear line.
+    """
     say = say or (lambda line: print(line, file=sys.stderr, flush=True))
     checked = check(project)
     problems = list(checked.problems)
     if has_errors(problems, strict):
-        say("check failed: nothing was built; dist/ is unchanged")
         return problems
     content = checked.content
     names = list(briefs) if briefs else sorted(content.briefings)
@@ -714,7 +718,6 @@ def _build_locked(
         problems += output.problems
     problems = order_problems(problems)
     if has_errors(problems, strict):
-        say("build failed: no output was written; dist/ is unchanged")
         return problems
     with _held(say):
         _publish(project, content, manifest, digests, outputs)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from .config import Project
 from .dates import Date, parse_date
-from .problems import BriefwrightError, format_problems, has_errors, visible
+from .problems import BriefwrightError, Problem, count, format_problems, has_errors, visible
 
 FORMATS = ("html", "pdf", "docx")
 
@@ -250,9 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             strict=getattr(args, "strict", False),
         )
         fmt = getattr(args, "problem_format", "text")
-        if problems:
-            print(format_problems(problems, fmt, stage="build"), file=sys.stderr)
-        return 1 if has_errors(problems, getattr(args, "strict", False)) else 0
+        return _report_build(problems, fmt, getattr(args, "strict", False))
     except BriefwrightError as exc:
         if exc.problems:
             print(format_problems(exc.problems, "text"), file=sys.stderr)
@@ -287,6 +285,33 @@ def _require_project(project: Project) -> None:
         raise BriefwrightError(
             f"no content/ folder in {project.root}: is this a briefwright project?"
         )
+
+
+# Output convention (README, "Output"): stdout carries the report (the problems, then
+# one closing line; or the JSON / GitHub annotations alone); stderr carries progress,
+# status and fatal errors (`briefwright: ...`).
+
+
+def closing_line(problems: list[Problem], strict: bool) -> str:
+    """The one line that ends a build's report: how it went, and what happened to dist/."""
+    errors, warnings = count(problems)
+    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    if has_errors(problems, strict):
+        return f"build failed: {counts}; nothing was published, dist/ is unchanged"
+    return f"build passed with {counts}" if problems else "build passed: no problems"
+
+
+def _report_build(problems: list[Problem], fmt: str, strict: bool) -> int:
+    failed = has_errors(problems, strict)
+    if fmt == "text":
+        if problems or failed:
+            lines = [p.text() for p in problems] + [closing_line(problems, strict)]
+            print("\n".join(lines), flush=True)
+    else:
+        print(format_problems(problems, fmt, stage="build"), flush=True)
+        if failed:
+            print(closing_line(problems, strict), file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _check(project: Project, fmt: str, strict: bool) -> int:

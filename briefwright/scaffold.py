@@ -207,6 +207,17 @@ def render_source_yaml(
     return "\n".join(out) + "\n"
 
 
+def _with_sha256(text: str, sha256: str) -> str | None:
+    """The YAML text with its one top-level `sha256:` line recording `sha256`, or None."""
+    lines = text.splitlines(keepends=True)
+    at = [i for i, line in enumerate(lines) if line.startswith("sha256:")]
+    if len(at) != 1:
+        return None
+    end = "\n" if lines[at[0]].endswith("\n") else ""
+    lines[at[0]] = f"sha256: {sha256}{end}"
+    return "".join(lines)
+
+
 def _validation_error(exc: ValidationError, source_id: str) -> BriefwrightError:
     lines = []
     for error in exc.errors():
@@ -291,8 +302,8 @@ def add_source(
     fields: dict[str, Any] = dict(existing or {})
     fields.update(given)
     fields.update({"id": source_id, "text": text_path.name, "sha256": new.sha256})
-    fields.setdefault("kind", "article-newspaper")
     if existing is None:
+        fields.setdefault("kind", "article-newspaper")
         fields["authors"] = given.get("authors", [])
         unknown = [key for key in METADATA if key not in given]
     else:
@@ -305,6 +316,10 @@ def add_source(
 
     comments = _leading_comments(yaml_path)
     yaml_text = render_source_yaml(project, yaml_path, fields, comments)
+    if existing is not None and not given and existing.get("text") == text_path.name:
+        # Nothing but the text changes: keep the YAML as the editor wrote it (its kind,
+        # quoting, comments), only the recorded sha256 is new.
+        yaml_text = _with_sha256(yaml_path.read_text("utf-8"), new.sha256) or yaml_text
     same_text = old_bytes == data
     same_yaml = (
         existing is not None

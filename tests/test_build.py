@@ -94,8 +94,12 @@ def test_error_leaves_previous_outputs_intact(built: Path, tmp_path: Path) -> No
     claims.write_text(claims.read_text().replace("twenty-one months", "twenty-two months"))
     result = run_build(root)
     assert result.returncode == 1
-    assert "quote-not-found" in result.stderr
-    assert "nothing was built; dist/ is unchanged" in result.stderr
+    # The report on stdout, ending in one closing line; nothing of it on stderr.
+    assert "quote-not-found" in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "build failed: 1 error, 0 warnings; nothing was published, dist/ is unchanged"
+    )
+    assert "quote-not-found" not in result.stderr and "failed" not in result.stderr
     assert snapshot(root / "dist") == before
 
 

@@ -93,7 +93,8 @@ def project(base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 
 def run_cli(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = main(["-C", str(root), *args])
-    return code, capsys.readouterr().err
+    out, err = capsys.readouterr()
+    return code, out + err  # the report (stdout), then progress and fatal errors (stderr)
 
 
 def fake_tool(folder: Path, body: str) -> Path:
@@ -115,7 +116,7 @@ def test_pandoc_missing(project: Path, capsys, monkeypatch) -> None:
         "error[export-failed] brief 'brief': html export failed: pandoc (audit) could not "
         "be started: [Errno 2] No such file or directory: '/nonexistent/pandoc'" in err
     )
-    assert "build failed: no output was written; dist/ is unchanged" in err
+    assert "build failed: 3 errors, 0 warnings; nothing was published, dist/ is unchanged" in err
     assert "Traceback" not in err
     assert snapshot(project / "dist", published_only=True) == before
     assert leftovers(project / "dist") == []

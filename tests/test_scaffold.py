@@ -154,10 +154,10 @@ def test_forced_re_archive_reports_the_quotes_that_no_longer_match(
         "run 'briefwright check' for the closest passages",
     ]
     yaml_text = (root / "content" / "sources" / "alpha-2020.yaml").read_text("utf-8")
-    # Metadata and the leading comment are kept; the sha256 is the new text's.
+    # The YAML is kept as written (metadata, comment, quoting); the sha256 is the new text's.
     assert "# A small invented source for tests." in yaml_text
-    assert 'title: "Fisheries deal signed"' in yaml_text
-    assert '  - {family: "Author", given: "Ann"}' in yaml_text
+    assert "title: Fisheries deal signed" in yaml_text
+    assert "  - {family: Author, given: Ann}" in yaml_text
     found = codes(root)
     assert ("source-text-changed", "alpha-2020") not in found
     assert ("quote-not-found", "no-settlement") in found
