@@ -23,6 +23,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 TARGET = 2.0  # seconds
+SOURCE_TEXT = "content/sources/alpha-2020.txt"
 
 CHILD = """
 import json, resource, sys, time
@@ -63,8 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="run only cases whose name contains this")
     args = parser.parse_args(argv)
 
-    from conftest import build_project
-    from test_hostile_yaml import CASES
+    from conftest import PROJECTS, build_project
+    from test_hostile_yaml import CASES, Case
+
+    # Hostile files that are not YAML: an archived text far over the 1 MB cap.
+    alpha = (PROJECTS / "minimal/content/sources/alpha-2020.txt").read_bytes()
+    cases = {
+        **CASES,
+        "source-text-4mb": Case(alpha + b"x" * 4_000_000 + b"\n", [], path=SOURCE_TEXT),
+    }
 
     print(f"{'case':32} {'bytes':>10} {'seconds':>8} {'peak Δ':>8}  codes")
     slow = []
@@ -72,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         baseline = build_project(Path(tmp) / "baseline")
         base_s, _, _ = measure(baseline, args.repeat)
         print(f"{'(clean project: the floor)':32} {'':>10} {base_s:8.3f}")
-        for name, case in CASES.items():
+        for name, case in cases.items():
             if args.only and args.only not in name:
                 continue
             root = build_project(Path(tmp) / name)
