@@ -98,7 +98,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         build_project(tmp_path_factory.mktemp("multilingual"), "render-multilingual"),
     ):
         dist = _html_build(root)
-        found += sorted(dist.glob("*/*.html")) + [dist / "index.html"]
+        found += [*sorted(dist.glob("*/*.html")), dist / "index.html"]
     return found
 
 
