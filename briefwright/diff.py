@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from .config import CONFIG_FILE, Project
 from .content import Content
 from .load import load_project
-from .problems import BriefwrightError
+from .problems import BriefwrightError, visible
 from .scope import Scope, brief_scope
 
 GIT_TIMEOUT = 60
@@ -359,13 +359,14 @@ _PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#!|~@&])")
 
 def md(text: Any) -> str:
     """Content as inert GitHub Markdown: no links, images, HTML, mentions or formatting."""
-    text = " ".join(str(text).split())
+    # Control and bidi characters shown as escapes: the diff is also read on a terminal.
+    text = visible(" ".join(str(text).split()))
     return _PUNCTUATION.sub(r"\\\1", _LINKISH.sub(lambda m: m.group(0) + _JOIN, text))
 
 
 def code(text: str) -> str:
     """A code span that nothing inside can end: its fence is longer than any backtick run."""
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     # CommonMark strips one space from each end when both are spaces, and a backtick at

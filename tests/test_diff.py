@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pypandoc
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from briefwright.cli import main
 from briefwright.config import Project
 from briefwright.diff import code, diff_revisions, md
+from briefwright.problems import visible
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -223,6 +225,9 @@ def test_content_is_inert_markdown() -> None:
         "\\@\u2060user \\*\\*b\\*\\* \\&lt;"
     )
     assert code("a`b") == "``a`b``"
+    # The diff is read on terminals too: no escape sequence or bidi override gets through.
+    assert md("a\x1b[2Jb\u202e") == "a\\\\x1b\\[2Jb\\\\u202e"
+    assert code("x\x1b") == "`x\\x1b`"
     assert code("``` x") == "```` ``` x ````"
 
 
@@ -293,6 +298,10 @@ def test_diff_markdown_is_inert_for_github(repo: Path, capsys) -> None:
     assert HOSTILE_NAME in codes and f"{HOSTILE_NAME}.css" in codes
 
 
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
 @settings(derandomize=True, max_examples=60, deadline=None)
 @given(st.text(max_size=60))
 @example(HOSTILE_TEXT)
@@ -300,8 +309,9 @@ def test_diff_markdown_is_inert_for_github(repo: Path, capsys) -> None:
 def test_md_and_code_are_inert_for_any_text(text: str) -> None:
     line = f"- **changed** {code(text)} — text: {md(text)}"
     assert_inert(line)
-    codes = [n["c"][1] for n in _gfm_inlines(line) if n["t"] == "Code"]
-    assert codes == [" ".join(text.split())] or not text.split()
+    codes = [nfc(n["c"][1]) for n in _gfm_inlines(line) if n["t"] == "Code"]
+    # pandoc reads text in Unicode normal form C.
+    assert codes == [nfc(visible(" ".join(text.split())))] or not text.split()
 
 
 # --- which briefs a change affects -----------------------------------------------------
