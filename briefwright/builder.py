@@ -101,23 +101,20 @@ def _sha(data: bytes) -> str:
 
 
 def _tree_hash(folder: Path, digest: Any, boundary: Path | None = None) -> None:
-    """Hash every regular file under `folder`, refusing links that leave `boundary`.
-
-    Hashing reads every file: a link to a file outside the project (a secret, a device)
-    must be refused here, not followed.
-    """
+    """Hash every regular file under `folder`; a link that leaves `boundary` is never
+    followed: its target's name is hashed instead of its contents (a secret or a device
+    outside the project is not read). Exporting refuses such a link with a located
+    problem; hashing only has to notice when it changes."""
     limit = (boundary or folder).resolve()
-    paths = sorted(p for p in folder.rglob("*") if "__pycache__" not in p.parts)
-    for path in [folder, *paths]:
+    if not folder.resolve().is_relative_to(limit):
+        digest.update(b"link-out:" + os.fsencode(folder.resolve()) + b"\0")
+        return
+    for path in sorted(p for p in folder.rglob("*") if "__pycache__" not in p.parts):
+        name = path.relative_to(folder).as_posix().encode() + b"\0"
         if not path.resolve().is_relative_to(limit):
-            raise BriefwrightError(
-                f"{path} is a link to a place outside the project; it is not read. "
-                "Replace it with a real file (template files are part of the project)"
-            )
-    for path in paths:
-        if path.is_file():  # regular files only: never a device or a pipe
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            digest.update(b"link-out:" + name + os.fsencode(path.resolve()) + b"\0")
+        elif path.is_file():  # regular files only: never a device or a pipe
+            digest.update(name + path.read_bytes() + b"\0")
 
 
 def _versions() -> dict[str, str]:

@@ -157,7 +157,7 @@ def test_weasyprint_raising(project: Path, capsys, monkeypatch) -> None:
     def crash(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("simulated crash inside WeasyPrint")
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", crash)
+    monkeypatch.setattr(weasyprint.HTML, "render", crash)  # layout: where WeasyPrint works
     code, err = run_cli(project, capsys)
     assert code == 1
     assert (

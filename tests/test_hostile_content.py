@@ -35,6 +35,7 @@ from briefwright.builder import build
 from briefwright.config import Project
 from briefwright.pipeline import check
 from briefwright.problems import Problem
+from briefwright.textmatch import normalize_source
 
 pytestmark = pytest.mark.slow
 
@@ -223,9 +224,11 @@ def _write_hostile_project(root: Path, cases: dict[str, str], port: int) -> None
         f"sha256: {sha}\n",
         "utf-8",
     )
+    # The quote is the paragraph as the check reads an archive: link residue `[l](url)` as
+    # its text `l` (a quote's own brackets are edits or literal text, never a link).
     claims = [
         f"- id: hostile-{case}\n  kind: fact\n  text: {_yaml_str(value)}\n  cites:\n"
-        f"    - source: evil-2020\n      quote: {_yaml_str(_flat(value))}\n"
+        f"    - source: evil-2020\n      quote: {_yaml_str(normalize_source(_flat(value)))}\n"
         for case, value in cases.items()
     ]
     (root / "content" / "claims" / "hostile.yaml").write_text("".join(claims), "utf-8")

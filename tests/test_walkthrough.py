@@ -98,7 +98,7 @@ def test_new_source_claim_misquote_fix_and_build(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "content/claims/fisheries.yaml:11:14: error[quote-not-found] claim 'quota-talks-resume':"
-        " quote not found in source 'gamma-2020'; closest is ¶ 3 (83% similar)"
+        " quote not found in source 'gamma-2020'; closest is ¶ 3 (90% similar)"
     )
     assert lines[1].strip().startswith("hint: difference [-quote-] {+source+}:")
     assert "{+again+}" in lines[1]
