@@ -779,6 +779,7 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
         SectionView(s.type, s.title, s.id, rows=rows) if s.type == "provenance" else s
         for s in sections
     ]
+    meta = brief_meta(content, brief_name)
     context = {
         "brief": {
             "name": token(brief_name),
@@ -787,6 +788,8 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
             "as_of": Raw(briefing.as_of.human()),
             "audience": Raw(briefing.audience),
             "based_on": Raw(_based_on(sources)),
+            "authors": raw(meta.byline),
+            "publisher": raw(meta.publisher),
         },
         "sections": sections,
         "note_style": csl.is_note_style(style),
@@ -813,7 +816,6 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
             ],
         ) from exc
 
-    meta = brief_meta(content, brief_name)
     return Rendered(
         brief=brief_name,
         brief_path=brief_path,

@@ -211,3 +211,14 @@ def test_docx_contents_field_lists_the_sections_under_the_title(outputs):
     # Each section heading follows its bookmark; the contents link to those bookmarks.
     bookmarks = [children[i - 1].get(f"{w}name") for i, s in enumerate(styles) if s == "Heading2"]
     assert anchors == bookmarks and len(anchors) == 8
+
+
+def test_authors_and_publisher_are_printed_under_the_title(outputs):
+    import pypdfium2
+
+    page = lxml_html.document_fromstring(outputs["brief"]["html"])
+    [meta] = page.xpath("//div[contains(@class, 'brief-meta')]//div[@class='meta']")
+    assert " ".join(meta.text_content().split()).startswith("Example Policy Unit · As of")
+    pdf = pypdfium2.PdfDocument(outputs["archival"]["pdf"])
+    first = " ".join(pdf[0].get_textpage().get_text_range().split())
+    assert "By Jane Doe and Example Analysis Desk · Example Policy Unit · As of" in first

@@ -32,6 +32,13 @@ class BriefMeta:
     audience: str = ""
 
     @property
+    def byline(self) -> str | None:
+        """The authors as a reader sees them: "A", "A and B", "A, B and C"."""
+        if len(self.authors) < 2:
+            return self.authors[0] if self.authors else None
+        return f"{', '.join(self.authors[:-1])} and {self.authors[-1]}"
+
+    @property
     def creators(self) -> tuple[str, ...]:
         """Who the document is by: its authors, else its publisher (an unsigned report
         is by the organisation that issues it)."""
