@@ -452,7 +452,7 @@ def test_serve_shows_errors_in_the_browser_and_reloads(make_project) -> None:
     try:
         preview = ready.get(timeout=120)
         state = json.loads(_get(preview.url + "__briefwright/build-id")[1])
-        assert state == {"id": 1, "errors": 0, "warnings": 0}
+        assert (state["id"], state["errors"]) == (1, 0)
         status, page = _get(preview.url + "brief/brief.html")
         assert status == 200 and "The talks lasted 21 months." in page
         # Every page carries the reload script, from the preview itself (nothing external).
@@ -479,7 +479,7 @@ def test_serve_shows_errors_in_the_browser_and_reloads(make_project) -> None:
         # Fixed: the next build serves the brief again.
         claims.write_text(good, "utf-8")
         state = _build_after(preview, 2, said)
-        assert state == {"id": 3, "errors": 0, "warnings": 0}
+        assert (state["id"], state["errors"]) == (3, 0)
         status, page = _get(preview.url + "brief/brief.html")
         assert status == 200 and 'data-build="3"' in page
 
