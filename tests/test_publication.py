@@ -155,6 +155,11 @@ def test_docx_core_properties(outputs):
     langs = {el.get(f"{w}val") for el in styles.iter(f"{w}lang")}
     assert langs == {"en-GB"}
     assert "<Company>Example Policy Unit</Company>" in app
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        document = zf.read("word/document.xml").decode()
+    # The figure's alternative text (Word's "descr"), pointing to the events table.
+    [alt] = re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', document)
+    assert alt.startswith("Timeline of events") and "table that follows" in alt
 
 
 def test_html_meta(outputs):
