@@ -321,6 +321,7 @@ class Match:
     start: int  # offsets in the normalised text
     end: int
     changes: tuple[Change, ...] = ()  # edits that remove or add a negation or figure
+    linked: bool = False  # found in the text with its link syntax kept (see SourceText)
 
 
 @dataclass(frozen=True)
@@ -378,12 +379,16 @@ class SourceText:
     starts: tuple[int, ...] = field(repr=False)  # offset of each paragraph in `joined`
     # Words read for closest-passage hints so far (mutable: a cost meter, not content).
     _hint_work: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
+    # False: the text as written, link syntax kept, where a quote that itself contains
+    # link syntax ("[x](y)") is looked for: such a quote must be in the text literally.
+    folds_links: bool = True
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> SourceText:
+    def from_bytes(cls, data: bytes, fold_links: bool = True) -> SourceText:
         raw = data.decode("utf-8")
         paragraphs = paragraphs_of(raw)
-        normalized = tuple(normalize_source(p) for p in paragraphs)
+        fold = normalize_source if fold_links else normalize
+        normalized = tuple(fold(p) for p in paragraphs)
         starts, offset = [], 0
         for para in normalized:
             starts.append(offset)
@@ -395,20 +400,29 @@ class SourceText:
             normalized,
             " ".join(normalized),
             tuple(starts),
+            folds_links=fold_links,
         )
+
+    @cached_property
+    def _literal(self) -> SourceText:
+        """This text with its link syntax kept, built when a quote contains some."""
+        return SourceText.from_bytes(self.raw.encode("utf-8"), fold_links=False)
+
+    def _holding(self, match: Match) -> SourceText:
+        return self._literal if match.linked and self.folds_links else self
 
     def para_at(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
 
     def span(self, match: Match) -> str:
         """The source text a match covers (normalised), omissions and brackets included."""
-        return self.joined[match.start : match.end]
+        return self._holding(match).joined[match.start : match.end]
 
     def raw_span(self, match: Match) -> str:
         """The source text a match covers as the archived text writes it (curly quotes,
         dashes; white space as single spaces); normalised if it cannot be traced back."""
         span = self.span(match)
-        raw = "\n".join(self.paragraphs[match.para - 1 : match.end_para])
+        raw = "\n".join(self._holding(match).paragraphs[match.para - 1 : match.end_para])
         found = re.search(_raw_pattern(span), raw)
         return " ".join(found.group().split()) if found else span
 
@@ -420,6 +434,9 @@ class SourceText:
         needle = normalize(quote)
         if not needle:
             return Anchored(None)
+        if "](" in needle and self.folds_links:
+            # Link syntax in a quote is literal text: look for it where it is kept.
+            return self._literal.anchor(quote, para)
         hit = self._find_literal(needle, para)
         if hit is not None:
             return Anchored(hit)
@@ -459,7 +476,8 @@ class SourceText:
         return pos <= 0 or pos >= len(text) or not (text[pos - 1].isalnum() and text[pos].isalnum())
 
     def _match(self, start: int, end: int, changes: tuple[Change, ...] = ()) -> Match:
-        return Match(self.para_at(start), self.para_at(max(start, end - 1)), start, end, changes)
+        para, end_para = self.para_at(start), self.para_at(max(start, end - 1))
+        return Match(para, end_para, start, end, changes, linked=not self.folds_links)
 
     def _find_literal(self, needle: str, para: int | None) -> Match | None:
         lo = self.starts[para - 1] if para and para <= len(self.starts) else 0

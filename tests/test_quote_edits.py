@@ -104,7 +104,10 @@ def test_fullwidth_digits_and_ligatures_are_the_author_s_characters() -> None:
 
 def test_source_link_residue_reads_as_its_text_and_a_quoted_link_is_literal() -> None:
     assert SOURCE.find("from a Some analysts note") is not None
-    assert SOURCE.find("from a [Some analysts](#) note") is None
+    # Link syntax in a quote is the archived text's only if the archived text has it.
+    assert SOURCE.find("from a [Some analysts](#) note") is not None
+    assert SOURCE.find("from a [Some analysts](-at-all-) note") is None
+    assert SOURCE.find("came from a [Some](#) analysts note") is None
 
 
 def test_a_bracket_stands_for_at_most_four_words() -> None:
@@ -178,3 +181,11 @@ def test_the_raw_span_is_the_archived_text_or_else_the_normalised_one() -> None:
     linked = SourceText.from_bytes(b"A [Some analysts](#) note.\n")
     match = linked.find("A Some ... note.")
     assert match is not None and linked.raw_span(match) == "A Some analysts note."
+
+
+def test_link_syntax_the_archived_text_has_is_matched_literally() -> None:
+    text = SourceText.from_bytes(b"See [click](javascript:x) and [Some analysts](#) here.\n")
+    match = text.find("See [click](javascript:x) and")
+    assert match is not None and text.span(match) == "See [click](javascript:x) and"
+    assert text.find("See click and Some analysts here.") is not None  # residue as text
+    assert text.find("See [click](javascript:y) and") is None
