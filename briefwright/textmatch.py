@@ -7,7 +7,8 @@ quote), soft hyphens and zero-width characters, and Unicode's canonical composit
 (NFC: "é" typed as one character or as "e" plus an accent). Nothing else is folded:
 not case, not digits, not super- or subscripts, not fullwidth forms, not ligatures
 ("ﬁ" is not "fi"); an editor copies such characters as the archived text has them. On the
-source side only, Markdown link residue of the archiving (`[text](#)`) reads as `text`.
+source side only, Markdown link residue of the archiving (`[text](#)`) reads as `text`,
+unless the quote itself contains link syntax: then it must be in the text as written.
 
 An editor may mark two kinds of edits, as scholarly style guides define them:
 
