@@ -2,12 +2,13 @@
 
 Run from the repository root with the project's venv:
 
-    .venv/bin/python templates/policy-brief/make_reference_docx.py
+    .venv/bin/python briefwright/templates/policy-brief/make_reference_docx.py
 
 It starts from pandoc's own default reference document (so every style pandoc uses
 exists) and restyles it: serif body, sans headings in the accent colour, quotes as
 indented Block Text with a rule, small footnotes, an A4 page with "Page N of M" in the
-footer, and our custom paragraph styles (Brief Meta, Table Note, Judgment Tag).
+footer, the contents (TOC Heading, TOC 2) and our custom paragraph styles (Brief Meta,
+Table Note, Judgment Tag).
 The output is committed; rerun this script after changing it.
 """
 
@@ -28,7 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
+sys.path.insert(0, str(HERE.parents[2]))  # the repository root, for `briefwright`
 
 from briefwright.pandoc import pandoc_path  # noqa: E402
 
@@ -229,6 +230,16 @@ def restyle(path: Path) -> None:
     for name in ("Table Caption", "Caption"):
         if name in by_name:
             set_font(by_name[name], HEAD_FONT, 9, MUTED, italic=True)
+
+    # The contents field (export/docx.py fills it with one "TOC 2" line per section).
+    toc_title = style(doc, "TOC Heading")
+    set_font(toc_title, HEAD_FONT, 11, MUTED, bold=True, italic=False)
+    spacing(toc_title, 6, 4)
+    toc_line = style(doc, "toc 2", base="Normal")
+    toc_line.style_id = "TOC2"  # the id Word gives its built-in "toc 2"
+    set_font(toc_line, HEAD_FONT, 10, ACCENT)
+    spacing(toc_line, 0, 2)
+    toc_line.paragraph_format.left_indent = Cm(0)
 
     table_borders(style(doc, "Table", kind=WD_STYLE_TYPE.TABLE))
 
