@@ -160,3 +160,13 @@ def test_content_edited_after_the_check_is_not_published(
     again = builder.build(project, formats=("html",), say=lambda line: None)
     assert "quote-not-found" in {p.code for p in again}
     assert EDITED not in (dist / "brief/provenance.json").read_text()
+
+
+@pytest.mark.parametrize("name", ["manifest", "index", "provenance"])
+def test_new_brief_refuses_a_reserved_name(tmp_path: Path, name: str, capsys) -> None:
+    from briefwright.cli import main
+
+    root = build_project(tmp_path / "p")
+    assert main(["-C", str(root), "new", "brief", name]) == 1
+    assert "is reserved for a file the build writes into dist/" in capsys.readouterr().err
+    assert not (root / "briefings" / f"{name}.yaml").exists()
