@@ -101,3 +101,23 @@ def test_uncovered_character_fails_the_audit_naming_it_and_the_claim(tmp_path):
     assert problem.id == "private-sign"
     assert "U+E000" in problem.message and "claim 'private-sign'" in problem.message
     assert problem.line > 1
+
+
+def test_a_template_with_its_own_assets_does_not_load_our_fonts(tmp_path):
+    """fonts.css names files in the built-in assets/; a template with an assets/ folder
+    of its own (and no fonts.css) prints without them instead of failing to fetch."""
+    import shutil
+
+    from briefwright.config import BUILTIN_TEMPLATES
+
+    root = build_project(tmp_path / "p")
+    house = root / "templates" / "house"
+    (house / "assets").mkdir(parents=True)
+    (house / "assets" / "README.md").write_text("Our logo goes here.\n", "utf-8")
+    shutil.copy2(BUILTIN_TEMPLATES / "policy-brief" / "brief.md.j2", house / "brief.md.j2")
+    brief = root / "briefings" / "brief.yaml"
+    brief.write_text(brief.read_text("utf-8") + "template: house\n", "utf-8")
+    content, _ = load_project(Project.at(root))
+    rendered = render_brief(content, "brief")
+    data = EXPORTERS["pdf"](rendered, tmp_path / "work")  # no pdf-warning raised
+    assert audit_output(rendered, "pdf", data, rendered.brief_path) == []

@@ -54,9 +54,11 @@ def style_element(rendered: Rendered, for_print: bool) -> str:
     screen = rendered.template_file("screen.css").read_text("utf-8")
     printed = rendered.template_file("print.css").read_text("utf-8")
     if for_print:
-        # @font-face rules load from assets/, which only WeasyPrint can reach.
+        # @font-face rules load from assets/, which only WeasyPrint can reach; a
+        # template's own assets/ without our fonts/ must not get our fonts.css.
         fonts = rendered.template_file("fonts.css")
-        shipped = fonts.read_text("utf-8") if fonts.is_file() else ""
+        same = fonts.parent == rendered.template_file("assets").parent
+        shipped = fonts.read_text("utf-8") if fonts.is_file() and same else ""
         css = f"{shipped}\n{base}\n{printed}\n"
     else:
         css = f"{base}\n@media screen {{\n{screen}\n}}\n@media print {{\n{printed}\n}}\n"
