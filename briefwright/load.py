@@ -429,7 +429,7 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
                     (key,),
                     "id-mismatch",
                     message,
-                    getattr(item, "id", None),
+                    name,
                     hint=f"rename the file to '{name}.yaml' or change '{key}'",
                 )
             )

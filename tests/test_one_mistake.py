@@ -121,3 +121,9 @@ def test_the_scenario_shows_the_summary_line() -> None:
         "yaml-syntax",
         "unchecked-references",
     ]
+
+
+def test_id_mismatch_of_a_position_names_its_actor(make_project) -> None:
+    root = make_project("id-mismatch")
+    found = [p for p in problems_of(root) if p.code == "id-mismatch"]
+    assert [p.id for p in found] == ["china"]
