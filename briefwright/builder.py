@@ -185,7 +185,7 @@ def _up_to_date(dist: Path, manifest: dict[str, Any], target: Target, digest: st
 
 
 def _os_error(
-    action: str, path: Path, exc: OSError, project_root: Path | None = None
+    action: str, path: Path, exc: OSError, project_root: Path | None = None, place: str = "dist/"
 ) -> BriefwrightError:
     """An OSError as a message the user can act on (a full disk, a read-only folder, ...)."""
     shown = path
@@ -193,13 +193,14 @@ def _os_error(
         with contextlib.suppress(ValueError):
             shown = path.relative_to(project_root)
     reason = exc.strerror or str(exc)
+    again = "build again" if place == "dist/" else "try again"
     advice = {
-        errno.ENOSPC: "free some disk space and build again",
-        errno.EDQUOT: "free some disk space and build again",
-        errno.EROFS: "dist/ is on a read-only file system; build into a writable copy",
-        errno.EACCES: "make dist/ writable by this user",
-        errno.EPERM: "make dist/ writable by this user",
-    }.get(exc.errno or 0, "check the folder and build again")
+        errno.ENOSPC: "free some disk space and " + again,
+        errno.EDQUOT: "free some disk space and " + again,
+        errno.EROFS: f"{place} is on a read-only file system; work in a writable copy",
+        errno.EACCES: f"make {place} writable by this user",
+        errno.EPERM: f"make {place} writable by this user",
+    }.get(exc.errno or 0, "check the folder and " + again)
     return BriefwrightError(f"cannot {action} {shown}: {reason}; {advice}")
 
 
@@ -332,13 +333,20 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """One file, atomically: staged beside its target, then renamed over it."""
-    tmp = _stage(path, data)
+    """One project file (a schema, a skeleton, a source), atomically: staged beside its
+    target, then renamed over it. A full disk or a read-only folder is a clear error, and
+    the file is as it was."""
+    try:
+        tmp = _stage(path, data)
+    except OSError as exc:
+        raise _os_error("write", path, exc, place="the project folder") from exc
     try:
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _os_error("write", path, exc, place="the project folder") from exc
         raise
     _fsync_dir(path.parent)
 

@@ -121,3 +121,28 @@ def test_the_file_cap_is_documented() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert f"{MAX_BYTES // 1000} kB" in readme
     assert f"{MAX_SOURCE_BYTES // 1_000_000} MB" in readme
+
+
+def test_a_full_disk_while_an_editor_command_writes_is_advice(
+    make_project, capsys, monkeypatch
+) -> None:
+    import errno
+    import os
+
+    root = make_project()
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if ".tmp-" in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    code = main(["-C", str(root), "new", "claim", "fresh"])
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "content/claims/fresh.yaml: No space left on device" in err
+    assert "free some disk space and try again" in err and "Traceback" not in err
+    assert not (root / "content/claims/fresh.yaml").exists()
+    assert not [p for p in (root / "content/claims").iterdir() if ".tmp-" in p.name]
