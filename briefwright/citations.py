@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 
+from . import csl
 from .content import Content
 from .dates import NO_MENTIONS, Date, Mentions, mentions
 from .model import Briefing, Citation, Claim, Quote, Record, Source
@@ -462,6 +463,7 @@ def _check_quote(content: Content, quote: Quote) -> Iterator[Problem]:
 
 
 def _check_source(source: Source, cited: set[str]) -> Iterator[Problem]:
+    yield from csl.description_problems(source)
     missing = [f for f in METADATA_FIELDS if not getattr(source, f) and f not in source.unknown]
     if missing:
         yield problem_at(

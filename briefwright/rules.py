@@ -133,6 +133,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "warning",
         "a source lacks title, authors, date or outlet without marking it unknown",
     ),
+    "missing-description": (
+        "warning",
+        "a source whose title is unknown has no 'description' to be cited by (in square brackets)",
+    ),
     "undated-old-fact": (
         "warning",
         "an undated fact from a source years older than the brief speaks of the present "

@@ -87,7 +87,7 @@ def test_html_claims_carry_citations_and_notes(built):
         for href in el.xpath(".//a[@class='footnote-ref']/@href"):
             assert (
                 "Brown" in tree.get_element_by_id(href[1:]).text_content()
-                or "Untitled" in tree.get_element_by_id(href[1:]).text_content()
+                or "[Commentary on Japan" in tree.get_element_by_id(href[1:]).text_content()
             )
     assert tree.xpath("//div[@id='refs']/div[@class='csl-entry']")
     assert not tree.xpath(

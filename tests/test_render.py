@@ -103,8 +103,12 @@ def test_title_block(basic):
 def test_assessments_are_attributed(basic):
     md = basic.markdown
     assert r"Brown \(2018\) argues that Japan\'s security policy" in md
-    # No author, title or outlet, approximate date; "For" is not a name, so lower-cased.
-    assert r"An unattributed source \(c\. 2020\) argues that for Russia\," in md
+    # No author, title or outlet: its bracketed description, approximate date; "For" is
+    # not a name, so lower-cased.
+    assert (
+        r"\[Commentary on Japan–Russia relations after Abe\] \(c\. 2020\) argues that for Russia\,"
+        in md
+    )
 
 
 def test_key_judgment_shows_likelihood_and_confidence_and_basis_citations(basic):
@@ -236,8 +240,9 @@ def test_csl_items_cite_gracefully():
         "issued": {"date-parts": [[2018, 7, 8]]},
         "URL": "https://example.org/x",
     }
-    anonymous = csl.source_item(_source(issued="2015~"))
-    assert "author" not in anonymous and anonymous["title"] == csl.UNTITLED
+    anonymous = csl.source_item(_source(issued="2015~", description="A talk"))
+    assert "author" not in anonymous
+    assert anonymous["title"] == '<span class="nocase">[A talk]</span>'
     assert anonymous["issued"] == {"date-parts": [[2015]], "circa": True}
     undated = csl.source_item(_source(title="T"))
     assert "issued" not in undated and "URL" not in undated
