@@ -34,7 +34,7 @@ from jinja2.runtime import BlockReference, LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-MAX_STEPS = 1_000_000  # loop iterations, calls, lookups, filters and prints per render
+MAX_STEPS = 500_000  # loop iterations, calls, lookups, filters, prints per render (~50 a claim)
 MAX_SIZE = 1_000_000  # characters in a string, items in a list, that a template makes
 MAX_NUMBER = 100_000  # an integer argument (a width, a count), as Jinja's range limit
 MAX_SECONDS = 60.0  # backstop; the step budget normally ends a runaway template first
