@@ -215,3 +215,14 @@ def test_config_schema_is_committed_and_agrees_with_the_model() -> None:
     assert not list(validator.iter_errors(good))
     assert list(validator.iter_errors({"titel": "x"}))
     assert list(validator.iter_errors({"topics": ["Not An Id"]}))
+
+
+def test_the_settings_are_part_of_every_briefs_inputs(make_project) -> None:
+    """A new publisher or language changes the outputs, so the brief must be rebuilt."""
+    from briefwright.builder import input_hash
+
+    root = make_project()
+    before = input_hash(check(Project.at(root)).content, "brief", "code")
+    (root / CONFIG_FILE).write_text('publisher = "Example Institute"\n', "utf-8")
+    after = input_hash(check(Project.at(root)).content, "brief", "code")
+    assert before != after
