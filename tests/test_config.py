@@ -226,3 +226,35 @@ def test_the_settings_are_part_of_every_briefs_inputs(make_project) -> None:
     (root / CONFIG_FILE).write_text('publisher = "Example Institute"\n', "utf-8")
     after = input_hash(check(Project.at(root)).content, "brief", "code")
     assert before != after
+
+
+def test_diff_reads_each_revision_with_its_configured_folders(make_project) -> None:
+    """The base revision is materialised with briefwright.toml and the folders it names."""
+    import os
+    import subprocess
+
+    from briefwright.diff import diff_revisions
+
+    root = make_project()
+    (root / "content").rename(root / "material")
+    (root / CONFIG_FILE).write_text('[paths]\ncontent = "material"\n', "utf-8")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, timeout=30)
+    claims = root / "material" / "claims" / "main.yaml"
+    claims.write_text(
+        claims.read_text("utf-8")
+        + "- id: officials-quoted\n  kind: fact\n  text: Officials spoke.\n"
+        "  cites:\n    - source: alpha-2020\n      quote: Officials said\n",
+        "utf-8",
+    )
+    changes = diff_revisions(Project.at(root), "HEAD").changes
+    assert [(c.kind, c.id, c.status) for c in changes] == [("claim", "officials-quoted", "added")]
