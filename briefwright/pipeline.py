@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import csl
 from .citations import check_citations, undated_old_facts
 from .config import Project
 from .content import Content
@@ -30,6 +31,7 @@ def check(project: Project) -> Checked:
     problems += _without_follow_ons(content, check_citations(content))
     problems += check_wording(content)
     problems += check_briefs(content)
+    problems += csl.style_problems(content.project, content.briefings)
     problems += undated_old_facts(content)
     return Checked(content, order_problems(problems))
 

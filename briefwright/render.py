@@ -732,7 +732,7 @@ def render_brief(content: Content, brief_name: str) -> Rendered:
     if folder is None:
         state.problem(
             ("template",),
-            "unknown-template",
+            "unknown-reference",
             f"brief '{brief_name}' uses template '{briefing.template}', which does not exist",
             hint="templates live in templates/<name>/brief.md.j2",
         )

@@ -38,6 +38,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "a brief, position, option or basis names a claim that does not exist",
     ),
     "unknown-reference": ("error", "a reference to a missing actor, quote, option or template"),
+    "unknown-citation-style": (
+        "error",
+        "a brief's (or the project's) citation_style is not in the packaged CSL collection",
+    ),
     "unknown-topic": (
         "error",
         "a claim, quote or timeline uses a topic that briefwright.toml's 'topics' does not declare",

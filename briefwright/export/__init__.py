@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..csl import has_bibliography
+
 if TYPE_CHECKING:  # render imports export.meta: no import cycle at run time
     from ..render import Rendered
 
@@ -27,6 +29,8 @@ def write_inputs(rendered: Rendered, work: Path, link_citations: bool = True) ->
     Files named on the command line are the only ones pandoc may read under --sandbox.
     """
     work.mkdir(parents=True, exist_ok=True)
+    # A style without a bibliography (chicago-notes) makes no #ref-… targets to link to.
+    link_citations = link_citations and has_bibliography(rendered.style)
     refs = work / "references.json"
     refs.write_text(
         json.dumps(rendered.csl_json, ensure_ascii=False, indent=1, sort_keys=True), "utf-8"
