@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.docs-installed
 
-.PHONY: all build check test lint bench docs clean
+.PHONY: all build check test lint bench docs clean mutation
 
 all: build
 
@@ -26,6 +26,11 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Mutation testing of the guarantees (tests/mutation.py; slow, not part of `make test`).
+mutation: $(STAMP)
+	$(PY) -m pip install --quiet 'mutmut>=3.3,<4'
+	$(PY) tests/mutation.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check briefwright tests build.py bench

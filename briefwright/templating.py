@@ -120,10 +120,16 @@ _SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 _SPACE = re.compile(r"\s+")
 
 
+# pandoc's HTML writer adds U+FE0E (text presentation) after ↩ and ↔ unless one follows
+# already; export/html.py takes the added one off. An editor's own U+FE0E there is set apart
+# by an empty span (nothing in any output), so pandoc adds its own and the editor's stays.
+_OWN_SELECTOR = re.compile("([↩↔])(?=\ufe0e)")
+
+
 def escape_markdown(text: str) -> str:
     """Editor text as pandoc-Markdown that reads back as exactly that text."""
     text = _SPACE.sub(" ", text).strip()
-    return _SPECIAL.sub(r"\\\1", text)
+    return _OWN_SELECTOR.sub(r"\1[]{}", _SPECIAL.sub(r"\\\1", text))
 
 
 def _md_filter(value: object) -> Inert:

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
@@ -25,6 +27,18 @@ from briefwright.config import BUILTIN_TEMPLATES
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
 NOT_COPIED = {"expected.txt"}
+
+# Hypothesis searches (no derandomize). The examples it finds failing are kept in the
+# repository (commit them: they are replayed first on every run); CI replays them read-only
+# and searches with a fixed seed (`--hypothesis-seed`), the weekly job searches longer.
+EXAMPLES = DirectoryBasedExampleDatabase(Path(__file__).resolve().parent / ".hypothesis-examples")
+settings.register_profile("default", max_examples=150, deadline=None, database=EXAMPLES)
+DEFAULT = settings.get_profile("default")
+settings.register_profile("ci", DEFAULT, database=ReadOnlyDatabase(EXAMPLES))
+settings.register_profile("search", DEFAULT, max_examples=1500)  # the weekly job
+# Mutation runs repeat the fast tests for every mutant: a short search, nothing written.
+settings.register_profile("mutation", DEFAULT, max_examples=25, database=None)
+settings.load_profile("default")
 
 # Editor text that must print literally in every output (render and export tests).
 HOSTILE = [

@@ -114,7 +114,17 @@ def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> byte
     )
     if problems:
         raise BriefwrightError(f"pandoc could not make HTML for '{rendered.brief}'", problems)
-    return add_claim_links(data)
+    return add_claim_links(drop_added_selectors(data))
+
+
+# pandoc writes U+FE0E after every ↩ and ↔ not followed by one (so they never show as
+# emoji); editor text must print as written, so the added one goes (templating.
+# escape_markdown sets an editor's own apart). pandoc's footnote back-links keep theirs.
+_ADDED_SELECTOR = re.compile('(class="footnote-back"[^>]*>)?(↩|↔)\ufe0e'.encode())
+
+
+def drop_added_selectors(page: bytes) -> bytes:
+    return _ADDED_SELECTOR.sub(lambda m: m.group(0) if m.group(1) else m.group(2), page)
 
 
 _CLAIM_SPAN = re.compile(rb'<span id="(claim-[a-z0-9-]+)" class="claim\b')
