@@ -138,3 +138,22 @@ def test_libyaml_reads_content_as_pyyaml_does() -> None:
     fuzz = _module("fuzz_yaml")
     texts = fuzz.corpus([Path(__file__).resolve().parent / "projects" / "minimal"])
     assert fuzz.differences(texts, cases=300, seed=1) == []
+
+
+def test_bare_page_has_no_stylesheet() -> None:
+    page = (
+        '<html><head><style>\nbody { color: red }\n</style><link rel="stylesheet" href="a.css">'
+        "<STYLE media=print>p{}</STYLE></head><body><p>text</p></body></html>"
+    )
+    assert bench.bare_page(page) == "<html><head></head><body><p>text</p></body></html>"
+
+
+def test_profile_names_weasyprint_stages(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<style>p { font-size: 20pt }</style>" + "<p>words and more</p>" * 80)
+    styled = bench.profile_layout(page, tmp_path.as_uri() + "/")
+    bare = bench.profile_layout(page, tmp_path.as_uri() + "/", bare=True)
+    assert styled["pages"] > bare["pages"] >= 1
+    assert set(styled["parts"]) == set(bench.PROFILED)
+    assert 0 < styled["parts"]["lay out pages"] <= styled["total"]
+    assert styled["parts"]["write the PDF"] > 0
