@@ -55,6 +55,8 @@ CONFIG_FILE = "briefwright.toml"
 # Taplo (Even Better TOML) reads this first line the way YAML language servers read theirs.
 CONFIG_SCHEMA_LINE = "#:schema ./schemas/config.schema.json"
 DEFAULT_CITATION_STYLE = "chicago-notes-bibliography"
+# Like a content file: a settings file is a few lines, and is read before anything else.
+MAX_CONFIG_BYTES = 256 * 1024
 
 # A BCP 47 language tag, simplified: language, then optional script/region/variant subtags.
 LANG_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
@@ -230,7 +232,13 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
             _problem(1, 1, f"{CONFIG_FILE} is a link to a file outside the project; not read")
         ]
     try:
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            return Settings(), [
+                _problem(1, 1, f"{CONFIG_FILE} is larger than {MAX_CONFIG_BYTES // 1024} kB")
+            ]
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return Settings(), [_problem(1, 1, f"{CONFIG_FILE} is not UTF-8 text ({exc.reason})")]
     except OSError as exc:

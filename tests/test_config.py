@@ -128,6 +128,15 @@ def test_a_config_linked_from_outside_is_not_read(make_project, tmp_path: Path) 
     assert "outside the project" in problem.message
 
 
+def test_an_oversized_config_is_one_located_error(tmp_path: Path) -> None:
+    (tmp_path / CONFIG_FILE).write_text("# " + "x" * 300_000 + "\n", "utf-8")
+    project = Project.at(tmp_path)
+    [problem] = project.config_problems
+    assert (problem.line, problem.col, problem.code) == (1, 1, "invalid-config")
+    assert "larger than 256 kB" in problem.message
+    assert project.settings == Settings()
+
+
 def test_configured_folders_are_where_content_is_read(make_project) -> None:
     root = make_project()
     (root / "material").mkdir()
@@ -258,3 +267,10 @@ def test_diff_reads_each_revision_with_its_configured_folders(make_project) -> N
     )
     changes = diff_revisions(Project.at(root), "HEAD").changes
     assert [(c.kind, c.id, c.status) for c in changes] == [("claim", "officials-quoted", "added")]
+
+
+def test_a_config_that_is_not_utf8_is_one_located_error(tmp_path: Path) -> None:
+    (tmp_path / CONFIG_FILE).write_bytes(b'publisher = "caf\xe9"\n')
+    [problem] = Project.at(tmp_path).config_problems
+    assert (problem.path, problem.line, problem.code) == (CONFIG_FILE, 1, "invalid-config")
+    assert "not UTF-8" in problem.message
