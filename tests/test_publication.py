@@ -187,11 +187,12 @@ def test_html_contents_link_every_section_and_every_claim_links_to_itself(output
     claims = page.xpath("//main//span[starts-with(@id, 'claim-')]")
     assert claims
     for claim in claims:
-        [link] = claim.xpath("./a[@class='claim-link']")
+        assert not claim.xpath(".//a[@class='claim-link']")  # the claim's text stays its own
+        [link] = claim.xpath("following-sibling::*[1][self::a][@class='claim-link']")
         assert link.get("href") == f"#{claim.get('id')}" and link.get("aria-label")
     css = "".join(page.xpath("//style/text()"))
     assert re.search(r"@media \(min-width: [\d.]+rem\) \{[^@]*position: sticky", css)
-    assert ".claim:hover > a.claim-link" in css
+    assert ".claim:hover + a.claim-link" in css
 
 
 def test_docx_contents_field_lists_the_sections_under_the_title(outputs):

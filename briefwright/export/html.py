@@ -131,11 +131,12 @@ _CLAIM_SPAN = re.compile(rb'<span id="(claim-[a-z0-9-]+)" class="claim\b')
 
 
 def add_claim_links(page: bytes) -> bytes:
-    """A "#" link at the end of each claim, to its own anchor (shown on hover).
+    """A "#" link to each claim's own anchor, right after the claim (shown on hover).
 
-    Inserted into pandoc's output rather than the intermediate, which DOCX and PDF share.
-    A claim span holds only inline content (its text, citation and note reference), so
-    its end is the `</span>` that balances it.
+    Inserted into pandoc's output rather than the intermediate, which DOCX and PDF share,
+    and outside the claim's span, so the claim's element holds exactly its text and
+    citation. A claim span holds only inline content, so its end is the `</span>` that
+    balances it.
     """
     out: list[bytes] = []
     pos = 0
@@ -145,6 +146,7 @@ def add_claim_links(page: bytes) -> bytes:
         end = _span_end(page, match.start())
         if end is None:
             continue
+        end += len(b"</span>")
         anchor = match.group(1)
         out += [
             page[pos:end],
