@@ -6,8 +6,9 @@ YAML, escaping (templating.py: escape_markdown, the md filter, finalize) and the
 publish path, and runs the fast tests that call the changed function. A mutant no test
 notices is a guarantee no test holds.
 
-    python tests/mutation.py            # run mutmut, then print the score (exit 1 below 90 %)
-    python tests/mutation.py --report   # the score of the last run only
+    python tests/mutation.py              # run mutmut, then print the score (exit 1 below 90 %)
+    python tests/mutation.py --sample 05  # only mutants whose number ends in 0 or 5 (a fifth)
+    python tests/mutation.py --report     # the score of the last run only
 
 Score: killed / (all - equivalent). Killed includes a timeout (the watchdog saw a hang).
 A survivor is either killed by a new test or listed in tests/MUTANTS.md with the reason it
@@ -66,13 +67,21 @@ LINE = re.compile(r"^\s+(briefwright\.\S+__mutmut_\d+): (.+)$")
 LISTED = re.compile(r"`(briefwright\.\S+__mutmut_\d+)`")
 
 
-def run(children: int) -> None:
-    subprocess.run(
-        [str(MUTMUT), "run", "--max-children", str(children), *TARGETS], cwd=ROOT, check=True
-    )
+def sampled(digits: str) -> list[str]:
+    """The targets, less the mutants whose number does not end in one of `digits`."""
+    if not digits:
+        return TARGETS
+    return [re.sub(r"(__mutmut_)?\*$", "", t) + f"*__mutmut_*[{digits}]" for t in TARGETS]
 
 
-def results() -> dict[str, str]:
+def run(children: int, targets: list[str]) -> None:
+    # Tests that start the tool in a child process must import the mutated copy too.
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "mutants")}
+    command = [str(MUTMUT), "run", "--max-children", str(children), *targets]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+
+
+def results(targets: list[str]) -> dict[str, str]:
     out = subprocess.run(
         [str(MUTMUT), "results", "--all", "true"],
         cwd=ROOT,
@@ -83,7 +92,7 @@ def results() -> dict[str, str]:
     found = {}
     for line in out.splitlines():
         match = LINE.match(line)
-        if match and any(fnmatch.fnmatchcase(match[1], t) for t in TARGETS):
+        if match and any(fnmatch.fnmatchcase(match[1], t) for t in targets):
             found[match[1]] = match[2].strip()
     return found
 
@@ -131,10 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", action="store_true", help="only report the last run")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--sample", default="", help="last digits of the mutants to run")
     args = parser.parse_args(argv)
+    targets = sampled(args.sample)
     if not args.report:
-        run(args.jobs)
-    found = results()
+        run(args.jobs, targets)
+    found = results(targets)
     if not found:
         print("no mutation results: run `make mutation` first", file=sys.stderr)
         return 2

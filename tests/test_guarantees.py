@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import build_project
 
-from briefwright.audit import audit_output
+from briefwright import audit
+from briefwright.audit import audit_intermediate, audit_output, docx_bookmark
 from briefwright.config import Project
 from briefwright.export import EXPORTERS
 from briefwright.load import load_project
@@ -92,3 +97,109 @@ def test_an_emptied_footnote_fails_the_html_audit(basic_html) -> None:
     assert [(p.code, "citation is empty" in p.message) for p in problems] == [
         ("citation-dropped", True)
     ]
+
+
+# --- the audit: a tampered output is caught, an intact one passes ------------------------
+
+
+def html_problems(rendered, html: str) -> list[tuple[str | None, str]]:
+    found = audit_output(rendered, "html", html.encode(), rendered.brief_path)
+    assert {(p.code, p.path) for p in found} <= {("citation-dropped", rendered.brief_path)}
+    return [(p.id, p.message.split("without its citation: ")[1]) for p in found]
+
+
+def test_html_audit_names_each_way_a_claim_loses_its_citation(basic_html) -> None:
+    rendered, page = basic_html
+    html = page.decode("utf-8")
+    renamed = html.replace('id="claim-talks-length"', 'id="claim-other"')
+    assert html_problems(rendered, renamed) == [
+        ("talks-length", "no element with id claim-talks-length")
+    ]
+    reworded = html.replace("The talks lasted 21 months.", "Something else.")
+    assert html_problems(rendered, reworded) == [("talks-length", "the claim's text is missing")]
+    start = html.index('id="claim-talks-length"')
+    uncited = html[:start] + html[start:].replace('data-cites="alpha-2020"', 'data-cites=""', 1)
+    assert html_problems(rendered, uncited) == [("talks-length", "no citation of 'alpha-2020'")]
+    # A claim cites two sources: dropping one is enough.
+    start = html.index('id="claim-ties-judgment"')
+    one = html[:start] + html[start:].replace('data-cites="alpha-2020 beta-2019"', "", 1)
+    assert html_problems(rendered, one) == [
+        ("ties-judgment", "no citation of 'alpha-2020', 'beta-2019'")
+    ]
+
+
+def test_the_audit_locates_a_dropped_citation_at_the_claim_in_the_brief(basic_html) -> None:
+    rendered, page = basic_html
+    html = page.decode("utf-8").replace('id="claim-talks-length"', 'id="claim-other"')
+    [problem] = audit_output(rendered, "html", html.encode(), rendered.brief_path)
+    assert (problem.line, problem.col) == rendered.claim_where["talks-length"]
+    assert problem.level == "error" and problem.id == "talks-length"
+    assert "'brief'" in problem.message and "HTML" in problem.message
+    assert "claim-talks-length" in (problem.hint or "")
+
+
+def test_the_intermediate_audit_reads_the_template_output(basic_html) -> None:
+    rendered, _ = basic_html
+    assert audit_intermediate(rendered) == []
+    uncited = rendered.markdown.replace("21 months [@alpha-2020, ¶ 3]", "21 months", 1)
+    assert uncited != rendered.markdown
+    problems = audit_intermediate(dataclasses.replace(rendered, markdown=uncited))
+    assert [(p.path, p.id, p.level) for p in problems] == [
+        (rendered.brief_path, "talks-length", "error"),
+        (rendered.template_path, "talks-length", "error"),
+    ]
+    assert all("no citation of 'alpha-2020'" in p.message for p in problems)
+    gone = rendered.markdown.replace("{#claim-talks-length ", "{#claim-other ", 1)
+    problems = audit_intermediate(dataclasses.replace(rendered, markdown=gone))
+    assert ["no element with id claim-talks-length" in p.message for p in problems] == [
+        True,
+        True,
+    ]
+
+
+@pytest.fixture(scope="module")
+def basic_docx(basic_html, tmp_path_factory: pytest.TempPathFactory):
+    rendered, _ = basic_html
+    return EXPORTERS["docx"](rendered, tmp_path_factory.mktemp("docx"))
+
+
+def docx_with(data: bytes, old: bytes, new: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == "word/document.xml":
+                assert old in part, old
+                part = part.replace(old, new)
+            zf.writestr(name, part)
+    return out.getvalue()
+
+
+def test_docx_audit_passes_an_intact_brief_and_names_what_is_missing(basic_html, basic_docx):
+    rendered, _ = basic_html
+    assert audit_output(rendered, "docx", basic_docx, rendered.brief_path) == []
+    renamed = docx_with(basic_docx, b'w:name="claim-talks-length"', b'w:name="claim-x"')
+    [problem] = audit_output(rendered, "docx", renamed, rendered.brief_path)
+    assert problem.id == "talks-length" and "no bookmark claim-talks-length" in problem.message
+    reworded = docx_with(basic_docx, b"The talks lasted 21 months", b"Something else entirely")
+    [problem] = audit_output(rendered, "docx", reworded, rendered.brief_path)
+    assert problem.id == "talks-length" and "text is missing" in problem.message
+
+
+def test_a_long_claim_id_is_found_by_pandocs_docx_bookmark() -> None:
+    assert docx_bookmark("claim-short") == "claim-short"
+    long = "claim-" + "x" * 40
+    assert docx_bookmark(long) == "X" + hashlib.sha1(long.encode()).hexdigest()[1:]
+    assert len(docx_bookmark(long)) == 40 and len(docx_bookmark("c" * 40)) == 40
+
+
+def test_audit_text_is_letters_and_digits_without_case_or_accents() -> None:
+    assert audit._norm("Ｆirst—Élan, l'ﬁn_de 2020!\n") == "firstelanlfinde2020"
+    marks = {"alpha-2020": {"author"}, "beta-2019": {"beta"}}
+    assert audit._has_marker("x (Author 2020)", "alpha-2020", marks, False)
+    assert not audit._has_marker("x (Author 2020)", "beta-2019", marks, False)
+    # The claim's own words do not count as its citation.
+    assert not audit._has_marker("Author said so.", "alpha-2020", marks, False, "Author said so")
+    assert audit._has_marker("Ibid., 4.", "alpha-2020", marks, True)
+    assert not audit._has_marker("Ibid., 4.", "alpha-2020", marks, False)
