@@ -7,18 +7,20 @@ import dataclasses
 import hashlib
 import io
 import re
+import stat
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import build_project
 
-from briefwright import audit
+from briefwright import audit, builder
 from briefwright.audit import audit_intermediate, audit_output, docx_bookmark
 from briefwright.config import Project
 from briefwright.export import EXPORTERS
 from briefwright.load import load_project
 from briefwright.pipeline import check
+from briefwright.problems import BriefwrightError
 from briefwright.render import render_brief
 
 
@@ -203,3 +205,98 @@ def test_audit_text_is_letters_and_digits_without_case_or_accents() -> None:
     assert not audit._has_marker("Author said so.", "alpha-2020", marks, False, "Author said so")
     assert audit._has_marker("Ibid., 4.", "alpha-2020", marks, True)
     assert not audit._has_marker("Ibid., 4.", "alpha-2020", marks, False)
+
+
+# --- the publish path: everything or nothing, only inside dist/ --------------------------
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def test_publishing_writes_every_file_whole_and_readable(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    big = bytes(range(256)) * 5000  # more than one write
+    builder.publish_files(dist, {"a/b/c.html": big, "index.html": b"x", "empty.txt": b""})
+    assert (dist / "a/b/c.html").read_bytes() == big
+    assert (dist / "index.html").read_bytes() == b"x"
+    assert (dist / "empty.txt").read_bytes() == b""
+    assert stat.S_IMODE((dist / "index.html").stat().st_mode) == 0o644
+    # Staged in the build's own scratch folder, removed once all are in place.
+    assert sorted(tree(dist)) == ["a", "a/b", "a/b/c.html", "empty.txt", "index.html"]
+
+
+def test_a_failure_while_staging_publishes_nothing(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_bytes(b"old")
+    (dist / "blocked").write_bytes(b"a file where a folder is needed")
+    before = tree(dist)
+    with pytest.raises(BriefwrightError, match=r"cannot write .*blocked/x\.html") as caught:
+        builder.publish_files(dist, {"index.html": b"new", "blocked/x.html": b"x"}, root=tmp_path)
+    assert str(caught.value).startswith("cannot write dist/blocked/x.html: ")
+    assert "check the folder and build again" in str(caught.value)
+    assert tree(dist) == before  # the staged index.html is gone, the old one intact
+
+
+@pytest.mark.parametrize("rel", ["a/b.html", "brief/brief.pdf", "x"])
+def test_a_path_inside_dist_is_allowed(tmp_path: Path, rel: str) -> None:
+    assert builder.in_dist(tmp_path, rel) == tmp_path / rel
+
+
+@pytest.mark.parametrize("rel", ["..", "a/..", "", "/etc/passwd", "a/../../b"])
+def test_a_path_that_leaves_dist_or_is_dist_is_refused(tmp_path: Path, rel: str) -> None:
+    with pytest.raises(BriefwrightError, match="does not lie inside"):
+        builder.in_dist(tmp_path / "dist", rel)
+
+
+def test_the_scratch_folder_must_be_the_builds_own(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    assert builder._scratch(dist, create=False) is None
+    made = builder._scratch(dist, create=True)
+    assert made == dist / builder.SCRATCH and (made / builder.SCRATCH_MARKER).is_file()
+    assert builder._scratch(dist, create=False) == made
+    builder._clean_stale_temporaries(dist)
+    assert not made.exists()
+    made.write_bytes(b"a file")
+    with pytest.raises(BriefwrightError, match="is not a folder the build made"):
+        builder._scratch(dist, create=True)
+    made.unlink()
+    other = tmp_path / "other"
+    other.mkdir()
+    made.symlink_to(other, target_is_directory=True)
+    with pytest.raises(BriefwrightError):
+        builder._scratch(dist, create=True)
+
+
+def test_clean_up_keeps_a_scratch_folder_the_build_did_not_mark(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    (dist / builder.SCRATCH).mkdir(parents=True)
+    (dist / builder.SCRATCH / "someone's.html").write_bytes(b"x")
+    with pytest.raises(BriefwrightError, match="holds files the build did not make"):
+        builder._clean_stale_temporaries(dist)
+    assert (dist / builder.SCRATCH / "someone's.html").exists()
+    (dist / builder.SCRATCH / "someone's.html").unlink()
+    builder._clean_stale_temporaries(dist)  # empty and unmarked: nothing to lose
+    assert not (dist / builder.SCRATCH).exists()
+
+
+def test_write_atomic_replaces_a_file_or_leaves_it(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "file.yaml"
+    builder.write_atomic(target, b"one")
+    builder.write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["file.yaml"]
+    (tmp_path / "blocked").write_bytes(b"file")
+    with pytest.raises(BriefwrightError, match=r"cannot write .*; check the folder and try"):
+        builder.write_atomic(tmp_path / "blocked" / "x.yaml", b"x")
+    (tmp_path / "dir.yaml").mkdir()
+    with pytest.raises(BriefwrightError, match="cannot write"):
+        builder.write_atomic(tmp_path / "dir.yaml", b"x")  # the rename fails
+    assert [p.name for p in (tmp_path / "dir.yaml").iterdir()] == []
+    assert not [p for p in tmp_path.iterdir() if builder.TMP_MARK in p.name]
