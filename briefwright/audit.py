@@ -76,7 +76,9 @@ def source_markers(rendered: Rendered) -> dict[str, set[str]]:
         for name in item.get("author", [])[:1]:
             found.add(_norm(name.get("family") or name.get("literal") or ""))
         if item.get("title"):
-            found.add(_norm(" ".join(item["title"].split()[:3])))
+            # CSL-JSON titles carry citeproc's own markup (<span class="nocase">…</span>).
+            title = re.sub(r"<[^>]*>", "", item["title"])
+            found.add(_norm(" ".join(title.split()[:3])))
         if item.get("container-title"):
             found.add(_norm(item["container-title"]))
         markers[item["id"]] = {m for m in found if m}
