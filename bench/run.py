@@ -501,6 +501,87 @@ def profile_layout(html: Path, base_url: str, bare: bool = False) -> dict[str, A
     return {"pages": len(rendered.pages), "parts": found, "total": total}
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it waited for (pandoc)."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def measure_audit(project: Path) -> dict[str, Any]:
+    """CPU seconds of each audit on the outputs in dist/, beside what making them costs
+    in this process (render, export); the same functions the build calls."""
+    from briefwright.audit import audit_intermediate, audit_output
+    from briefwright.config import Project
+    from briefwright.export import EXPORTERS
+    from briefwright.load import load_project
+    from briefwright.render import render_brief
+
+    content, _ = load_project(Project.at(project))
+    found: dict[str, Any] = {}
+    for name in sorted(content.briefings):
+        start = _cpu()
+        rendered = render_brief(content, name)
+        render_cpu = _cpu() - start
+        start = _cpu()
+        problems = audit_intermediate(rendered)
+        entry: dict[str, Any] = {
+            "render": render_cpu,
+            "intermediate": _cpu() - start,
+            "problems": len(problems),
+        }
+        for fmt in content.briefings[name].formats:
+            output = project / "dist" / name / f"{name}.{fmt}"
+            if not output.is_file():
+                continue  # not built
+            data = output.read_bytes()
+            with tempfile.TemporaryDirectory() as work:
+                start = _cpu()
+                EXPORTERS[fmt](rendered, Path(work))
+                export_cpu = _cpu() - start
+            start = _cpu()
+            problems = audit_output(rendered, fmt, data, rendered.brief_path)
+            entry[fmt] = {
+                "audit": _cpu() - start,
+                "export": export_cpu,
+                "problems": len(problems),
+            }
+        found[name] = entry
+    return found
+
+
+def bench_audit(project: Path) -> Table:
+    """The audit's share of the build, per brief and format (one fresh process)."""
+    found = child("audit", project)
+    del found["peak_mb"]
+    table = Table(
+        "the audit's cost (CPU seconds, pandoc's included; one fresh process)",
+        ["brief", "format", "audit", "make (render + export)", "audit share"],
+    )
+    worst = 0.0
+    for name, entry in found.items():
+        table.rows.append(
+            [name, "intermediate", secs(entry["intermediate"]), secs(entry["render"]), ""]
+        )
+        audits = entry["intermediate"]
+        makes = entry["render"]
+        for fmt in ("html", "pdf", "docx"):
+            if fmt in entry:
+                part = entry[fmt]
+                audits += part["audit"]
+                makes += part["export"]
+                share = part["audit"] / (part["audit"] + part["export"])
+                table.rows.append(
+                    [name, fmt, secs(part["audit"]), secs(part["export"]), f"{share:.0%}"]
+                )
+        share = audits / (audits + makes)
+        worst = max(worst, share)
+        table.rows.append([name, "all", secs(audits), secs(makes), f"{share:.0%}"])
+    table.notes.append(f"audit ≤ 10% of the build for every brief: {verdict(worst <= 0.10)}")
+    return table
+
+
 def pick_claim(project: Path) -> dict[str, Any]:
     """A claim used by exactly one brief, whose text can be edited in place."""
     import yaml
@@ -703,7 +784,8 @@ def bench_build(
     inc.notes.append(
         f"one-claim change rebuilds only '{pick['brief']}', the brief using it: {verdict(only)}"
     )
-    return [cold_table, inc]
+    run_build(project, cold=False)  # dist/ as the restored content makes it, for the audit
+    return [cold_table, inc, bench_audit(project)]
 
 
 def bench_profile(work: Path, say: Callable[[str], None] = print, source: Path = ROOT) -> Table:
@@ -748,6 +830,8 @@ def _child_main(mode: str, args: list[str]) -> int:
         answer = measure_floor(Path(args[0]))
     elif mode == "record":
         answer = record_exports(Path(args[0]), Path(args[1]))
+    elif mode == "audit":
+        answer = measure_audit(Path(args[0]))
     elif mode == "profile":
         answer = profile_layout(Path(args[0]), args[1], bare=args[2] == "bare")
     elif mode == "pick":

@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import metadata
@@ -608,6 +608,126 @@ def _produce(content: Content, target: Target) -> Output:
     return done(problems, data, extras)
 
 
+# Relative cost of a format per claim printed (measured on the shipped briefs: the PDF's
+# layout is most of a build; HTML and DOCX are one pandoc run each).
+FORMAT_COST = {"pdf": 10.0, "html": 1.0, "docx": 1.5}
+
+
+def target_cost(content: Content, target: Target) -> float:
+    """A deterministic estimate of a target's cost: its format's weight times the claims
+    its brief prints (plus a fixed part for starting the tools)."""
+    brief = content.briefings[target.brief]
+    claims = len(select_from(edition(content, brief).content, brief).claims)
+    return FORMAT_COST.get(target.fmt, 1.0) * (claims + 20)
+
+
+def schedule(content: Content, targets: list[Target]) -> list[list[Target]]:
+    """The tasks of a parallel build, longest first, each at the grain that keeps the
+    workers busy: a brief's HTML and PDF together (the PDF is made from the HTML page),
+    its DOCX apart. So one brief's PDF lays out beside the HTML and DOCX of others, and
+    each target's audit runs beside the next one's render; a worker that gets two
+    tasks of one brief renders it once. Longest first (LPT) keeps the last task short.
+    """
+    groups: dict[tuple[str, bool], list[Target]] = {}
+    for target in targets:
+        groups.setdefault((target.brief, target.fmt == "docx"), []).append(target)
+    tasks = [sorted(group, key=lambda t: t.fmt != "html") for group in groups.values()]
+    costs = {id(task): sum(target_cost(content, t) for t in task) for task in tasks}
+    return sorted(tasks, key=lambda task: (-costs[id(task)], task[0].brief, task[0].fmt))
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'K/N' (1 ≤ K ≤ N) as (K, N)."""
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit()) or not 1 <= int(k) <= int(n):
+        raise BriefwrightError(f"--shard takes K/N with 1 ≤ K ≤ N (for example 2/4), not {text!r}")
+    return int(k), int(n)
+
+
+def shard_briefs(
+    content: Content, names: Sequence[str], formats: Sequence[str], k: int, n: int
+) -> list[str]:
+    """The briefs of shard K of N: whole briefs (a brief's formats share one rendering
+    and one manifest entry), dealt longest first to the least loaded shard, ties to the
+    lower shard and the lower name. Deterministic: every runner of a CI matrix computes
+    the same partition from the same content, and together the shards hold every brief
+    exactly once."""
+    costs = {
+        name: sum(
+            target_cost(content, Target(name, fmt))
+            for fmt in content.briefings[name].formats
+            if fmt in formats
+        )
+        for name in names
+    }
+    loads = [0.0] * n
+    part: dict[str, int] = {}
+    for name in sorted(names, key=lambda name: (-costs[name], name)):
+        shard = min(range(n), key=lambda i: (loads[i], i))
+        loads[shard] += costs[name]
+        part[name] = shard
+    return [name for name in names if part[name] == k - 1]
+
+
+def merge(project: Project, folders: Sequence[Path], say: Any = None) -> list[Problem]:
+    """Join the dist/ folders of shard builds into the project's dist/: every file each
+    shard's manifest lists (and its index) is verified against its sha256 first; one
+    manifest and one index are written for all. A tampered or missing file, a brief in
+    two shards or shards built from different content refuse the merge, dist/ unchanged.
+    """
+    say = say or (lambda line: print(line, file=sys.stderr, flush=True))
+    checked = check(project)
+    if has_errors(checked.problems):
+        return list(checked.problems)
+    content = checked.content
+    briefs: dict[str, Any] = {}
+    files: dict[str, bytes] = {}
+    fingerprints = set()
+    for folder in folders:
+        manifest = _read_manifest(folder)
+        if not manifest:
+            raise BriefwrightError(f"{folder}/{MANIFEST} is missing or unreadable: not a build")
+        fingerprints.add(manifest.get("checked"))
+        listed = [("index.html", manifest.get("index.html"))]
+        for name, entry in manifest["briefs"].items():
+            if name in briefs:
+                raise BriefwrightError(f"brief '{name}' is in two of the merged folders")
+            briefs[name] = entry
+            listed += list(entry.get("files", {}).items())
+        for rel, digest in listed:
+            path = folder / rel
+            inside = path.resolve().is_relative_to(folder.resolve())
+            if not inside or not path.is_file() or _sha(path.read_bytes()) != digest:
+                raise BriefwrightError(
+                    f"{path}: missing, or its sha256 is not the one {folder}/{MANIFEST} "
+                    "records; refusing to merge (dist/ is unchanged)"
+                )
+            if rel != "index.html":
+                files[rel] = path.read_bytes()
+    if len(fingerprints) > 1:
+        raise BriefwrightError("the folders were built from different content; build them again")
+    unknown = sorted(set(briefs) - set(content.briefings))
+    if unknown:
+        raise BriefwrightError(f"no brief named {', '.join(unknown)} in this project")
+    from .export.index import index_html
+
+    version = metadata.version("briefwright") if _installed() else "dev"
+    ordered = {"briefwright": version, "briefs": {k: briefs[k] for k in sorted(briefs)}}
+    index = index_html(content, ordered, files)
+    files["index.html"] = index
+    ordered["index.html"] = _sha(index)
+    ordered["checked"] = fingerprints.pop() if fingerprints else content.fingerprint()
+    files[MANIFEST] = (json.dumps(ordered, indent=2) + "\n").encode("utf-8")
+    with _stoppable(), locked(project.dist, say):
+        _clean_stale_temporaries(project.dist)
+        with _held(say):
+            publish_files(project.dist, files, project.root)
+        _clean_stale_temporaries(project.dist)
+    where = project.rel(project.dist)
+    say(f"merged {len(briefs)} briefs from {len(folders)} folders into {where}/")
+    return list(checked.problems)
+
+
 def _run_targets(content: Content, targets: list[Target], jobs: int, say: Any) -> list[Output]:
     outputs: list[Output] = []
     total = len(targets)
@@ -629,16 +749,13 @@ def _run_targets(content: Content, targets: list[Target], jobs: int, say: Any) -
             _renders.clear()
             _pages.clear()
         return outputs
-    # One task per brief, so that its formats share one rendering.
-    briefs = [
-        [t for t in targets if t.brief == name] for name in dict.fromkeys(t.brief for t in targets)
-    ]
+    tasks = schedule(content, targets)
     pool = ProcessPoolExecutor(
-        max_workers=min(jobs, len(briefs)), initializer=_worker_init, initargs=(content,)
+        max_workers=min(jobs, len(tasks)), initializer=_worker_init, initargs=(content,)
     )
     try:
-        futures = [pool.submit(_produce_in_worker, group) for group in briefs]
-        for future in futures:
+        futures = [pool.submit(_produce_in_worker, task) for task in tasks]
+        for future in as_completed(futures):
             for output in future.result():
                 report(output)
     except BrokenProcessPool as exc:
@@ -651,7 +768,8 @@ def _run_targets(content: Content, targets: list[Target], jobs: int, say: Any) -
         _stop_workers(pool)
         raise
     pool.shutdown()
-    return outputs
+    order = {target: i for i, target in enumerate(targets)}
+    return sorted(outputs, key=lambda output: order[output.target])  # as a serial build
 
 
 def build(
@@ -661,8 +779,12 @@ def build(
     jobs: int = 1,
     strict: bool = False,
     say: Any = None,
+    shard: tuple[int, int] | None = None,
 ) -> list[Problem]:
     """Build the requested briefs × formats into dist/. Returns all problems found.
+
+    With `shard` (K, N) only the K-th of N balanced parts of the briefs is built (see
+    shard_briefs); `merge` joins the N dist/ folders into one.
 
     `say` gets progress and status lines. A failure (any error, or a warning when
     strict) publishes nothing; saying so, once and last, is the caller's (see
@@ -681,6 +803,11 @@ def build(
             f"no brief named {', '.join(repr(n) for n in unknown)}; briefs: "
             + ", ".join(sorted(content.briefings))
         )
+    if shard is not None:
+        names = shard_briefs(content, names, formats, *shard)
+        say(f"shard {shard[0]}/{shard[1]}: {', '.join(names) or 'no brief'}")
+        if not names:
+            return problems
     for line in edition_summary(content, names):
         say(line)
     dist = project.dist

@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from .config import Project
 from .dates import Date, parse_date
@@ -53,8 +54,20 @@ def _parser() -> argparse.ArgumentParser:
         build.add_argument(
             "--brief", action="append", metavar="NAME", help="build only this brief (repeatable)"
         )
-        build.add_argument("-j", "--jobs", type=int, default=1, help="parallel processes")
+        build.add_argument(
+            "-j",
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="parallel processes (default: the number of cores)",
+        )
         build.add_argument("--strict", action="store_true", help="warnings count as errors")
+        build.add_argument(
+            "--shard",
+            metavar="K/N",
+            help="build only the K-th of N balanced parts of the briefs (for a CI matrix; "
+            "'merge' joins the parts)",
+        )
         build.add_argument(
             "--format",
             dest="problem_format",
@@ -64,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
         )
         _as_of_option(build)
 
+    merge = sub.add_parser(
+        "merge", help="join the dist/ folders of shard builds into dist/, verifying every hash"
+    )
+    merge.add_argument("folders", nargs="+", type=Path, metavar="DIR")
     clean = sub.add_parser("clean", help="remove dist/ (with --as-of: that preview's folder)")
     _as_of_option(clean)
     _editor_commands(sub)
@@ -231,9 +248,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             clean(project)
             return 0
-        from .builder import build
+        from .builder import build, merge, parse_shard
 
         _require_project(project)
+        if command == "merge":
+            problems = merge(project, args.folders)
+            return _report_build(problems, "text", False)
         formats = FORMATS if command == "build" else (command,)
         if project.as_of is not None:
             print(
@@ -248,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             briefs=getattr(args, "brief", None),
             jobs=max(1, jobs),
             strict=getattr(args, "strict", False),
+            shard=parse_shard(args.shard) if getattr(args, "shard", None) else None,
         )
         fmt = getattr(args, "problem_format", "text")
         return _report_build(problems, fmt, getattr(args, "strict", False))

@@ -157,3 +157,17 @@ def test_profile_names_weasyprint_stages(tmp_path: Path) -> None:
     assert set(styled["parts"]) == set(bench.PROFILED)
     assert 0 < styled["parts"]["lay out pages"] <= styled["total"]
     assert styled["parts"]["write the PDF"] > 0
+
+
+def test_audit_is_measured_per_format(tmp_path: Path) -> None:
+    from conftest import build_project
+
+    from briefwright.builder import build
+
+    project = build_project(tmp_path / "p")
+    assert build(Project.at(project), formats=("html", "docx"), say=lambda line: None) == []
+    found = bench.measure_audit(project)
+    entry = found["brief"]
+    assert entry["problems"] == 0 and entry["render"] > 0
+    assert set(entry) >= {"html", "docx"} and entry["html"]["problems"] == 0
+    assert entry["docx"]["audit"] > 0 and entry["docx"]["export"] > 0
