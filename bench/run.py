@@ -820,6 +820,115 @@ def bench_profile(work: Path, say: Callable[[str], None] = print, source: Path =
     return table
 
 
+def _pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
+def bench_scale(
+    work: Path,
+    say: Callable[[str], None] = print,
+    claims: int = 5_000,
+    sources: int = 250,
+    printed: Sequence[int] = (100, 250, 500),
+) -> Table:
+    """A large corpus, a brief printing more and more of it: time, peak memory, pages."""
+    sys.path.insert(0, str(BENCH))
+    from synth import generate
+
+    table = Table(
+        f"scale: {claims} claims / {sources} sources, one brief (cold, all formats, -j 1)",
+        ["claims printed", "pages", "wall", "CPU", "CPU per page", "peak"],
+    )
+    per_page = []
+    for count in printed:
+        root = work / f"scale-{claims}-{count}"
+        if not root.exists():
+            say(f"generating {claims} claims, a brief printing {count} ...")
+            generate(root, claims, sources, seed=1, printed=count)
+        say(f"building the brief printing {count} claims ...")
+        ran = run_build(root, "-j", "1")
+        pages = _pages(root / "dist" / "synthetic" / "synthetic.pdf")
+        per_page.append(ran.cpu / pages)
+        table.rows.append(
+            [
+                str(count),
+                str(pages),
+                secs(ran.seconds),
+                secs(ran.cpu),
+                secs(ran.cpu / pages),
+                mb(ran.peak_mb),
+            ]
+        )
+    table.notes.append(
+        f"CPU per page from {per_page[0]:.3f} to {per_page[-1]:.3f} s "
+        "(linear in pages printed when it stays flat)"
+    )
+    return table
+
+
+def bench_shards(
+    work: Path,
+    say: Callable[[str], None] = print,
+    briefs: int = 60,
+    counts: Sequence[int] = (1, 2, 4),
+    formats: str = "html, pdf, docx",
+) -> Table:
+    """A synthetic project of many briefs built as 1, 2 and 4 shards, one after another
+    (each shard as a CI runner would: a fresh project copy, -j 1), then merged."""
+    sys.path.insert(0, str(BENCH))
+    from synth import generate
+
+    source = work / f"shards-{briefs}"
+    if not source.exists():
+        say(f"generating {briefs} briefs ...")
+        generate(
+            source,
+            claims=20 * briefs,
+            sources=briefs // 2,
+            seed=1,
+            printed=12,
+            briefs=briefs,
+            formats=formats,
+        )
+    table = Table(
+        f"shards: {briefs} synthetic briefs ({formats}), each shard -j 1, one after another",
+        ["shards", "shard times (wall)", "shard CPU", "balance (max/mean CPU)", "merge"],
+    )
+    for n in counts:
+        outs, walls, cpus = [], [], []
+        for k in range(1, n + 1):
+            root = work / f"shard-run-{n}-{k}"
+            if root.exists():
+                shutil.rmtree(root)
+            shutil.copytree(source, root)
+            say(f"shard {k}/{n} ...")
+            ran = run_build(root, "-j", "1", "--shard", f"{k}/{n}")
+            walls.append(ran.seconds)
+            cpus.append(ran.cpu)
+            outs.append(root / "dist")
+        merged = work / f"shard-merged-{n}"
+        if merged.exists():
+            shutil.rmtree(merged)
+        shutil.copytree(source, merged)
+        ran = run_process(
+            [sys.executable, "-m", "briefwright.cli", "-C", str(merged), "merge", *map(str, outs)]
+        )
+        if ran.returncode != 0:
+            raise RuntimeError(f"merge failed: {ran.stderr[-2000:]}")
+        table.rows.append(
+            [
+                str(n),
+                " ".join(f"{w:.1f}" for w in walls),
+                " ".join(f"{c:.1f}" for c in cpus),
+                f"{max(cpus) / statistics.mean(cpus):.2f}",
+                secs(ran.seconds),
+            ]
+        )
+    return table
+
+
 # --- main ----------------------------------------------------------------------------------
 
 
@@ -850,7 +959,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, help="runs per measurement (default: 5 for check, 2 for builds)"
     )
-    parser.add_argument("--only", choices=("check", "build", "profile"), help="run one part")
+    parser.add_argument(
+        "--only", choices=("check", "build", "profile", "scale", "shards"), help="run one part"
+    )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument(
         "--code",
@@ -894,6 +1005,12 @@ def main(argv: list[str] | None = None) -> int:
             for table in bench_build(work, build_repeat, say=say, source=args.project.resolve()):
                 tables.append(table)
                 print(table.render() + "\n", flush=True)
+        if args.only in (None, "scale"):
+            tables.append(bench_scale(work, say=say))
+            print(tables[-1].render() + "\n", flush=True)
+        if args.only in (None, "shards"):
+            tables.append(bench_shards(work, say=say))
+            print(tables[-1].render() + "\n", flush=True)
         if args.only in (None, "profile"):
             tables.append(bench_profile(work, say=say, source=args.project.resolve()))
             print(tables[-1].render() + "\n", flush=True)

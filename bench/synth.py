@@ -379,9 +379,21 @@ def _flow(ids: list[str]) -> str:
 
 
 def generate(
-    out: Path, claims: int = 1000, sources: int = 50, seed: int = 1, templates: Path | None = None
+    out: Path,
+    claims: int = 1000,
+    sources: int = 50,
+    seed: int = 1,
+    templates: Path | None = None,
+    printed: int = 30,
+    briefs: int = 1,
+    formats: str = "html, pdf, docx",
 ) -> Path:
-    """Write the project into `out` (created; must not hold content/ already)."""
+    """Write the project into `out` (created; must not hold content/ already).
+
+    Each of the `briefs` briefs prints `printed` claims in its claims section (a slice of
+    the corpus of its own, so briefs differ); the first is `synthetic`, the others
+    `synthetic-2`, `synthetic-3`, ...
+    """
     if claims < 2 * sources:
         raise ValueError("need at least two claims per source")
     rng = random.Random(seed)
@@ -516,25 +528,29 @@ def generate(
         ]
     (content / "options" / "options.yaml").write_text("\n".join(lines), "utf-8")
 
-    shown = [docs[i % len(docs)].claims[i // len(docs)] for i in range(min(30, cited))]
+    every = [docs[i % len(docs)].claims[i // len(docs)] for i in range(cited)]
     quotes = [f"q-{docs[i].id}-1" for i in range(min(10, len(docs)))]
-    (out / "briefings" / "synthetic.yaml").write_text(
-        "title: Synthetic brief\n"
-        'as_of: "2021-12"\n'
-        "audience: Benchmarks\n"
-        "template: policy-brief\n"
-        "formats: [html, pdf, docx]\n"
-        "sections:\n"
-        f"  - {{type: key-judgments, judgments: {_flow(judgment_ids[:5])}}}\n"
-        f"  - type: claims\n    title: Background\n    claims: {_flow(shown)}\n"
-        f"  - {{type: positions, actors: {_flow(actor_ids[:4])}}}\n"
-        '  - {type: timeline, title: Timeline, from: "2019", to: "2020", topics: [energy]}\n'
-        f"  - {{type: options, options: {_flow(options)}}}\n"
-        f"  - {{type: quotes, quotes: {_flow(quotes)}}}\n"
-        "  - {type: sources}\n"
-        "  - {type: provenance}\n",
-        "utf-8",
-    )
+    for b in range(briefs):
+        first = (b * printed) % cited
+        shown = (every[first:] + every[:first])[: min(printed, cited)]
+        name = "synthetic" if b == 0 else f"synthetic-{b + 1}"
+        (out / "briefings" / f"{name}.yaml").write_text(
+            f"title: Synthetic brief{'' if b == 0 else f' {b + 1}'}\n"
+            'as_of: "2021-12"\n'
+            "audience: Benchmarks\n"
+            "template: policy-brief\n"
+            f"formats: [{formats}]\n"
+            "sections:\n"
+            f"  - {{type: key-judgments, judgments: {_flow(judgment_ids[:5])}}}\n"
+            f"  - type: claims\n    title: Background\n    claims: {_flow(shown)}\n"
+            f"  - {{type: positions, actors: {_flow(actor_ids[:4])}}}\n"
+            '  - {type: timeline, title: Timeline, from: "2019", to: "2020", topics: [energy]}\n'
+            f"  - {{type: options, options: {_flow(options)}}}\n"
+            f"  - {{type: quotes, quotes: {_flow(quotes)}}}\n"
+            "  - {type: sources}\n"
+            "  - {type: provenance}\n",
+            "utf-8",
+        )
     return out
 
 
@@ -555,11 +571,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claims", type=int, default=1000)
     parser.add_argument("--sources", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--printed", type=int, default=30, help="claims each brief prints")
+    parser.add_argument("--briefs", type=int, default=1, help="how many briefs")
+    parser.add_argument("--formats", default="html, pdf, docx", help="the briefs' formats")
     args = parser.parse_args(argv)
     if (args.out / "content").exists():
         print(f"synth: {args.out}/content already exists", file=sys.stderr)
         return 1
-    generate(args.out, args.claims, args.sources, args.seed)
+    generate(
+        args.out,
+        args.claims,
+        args.sources,
+        args.seed,
+        printed=args.printed,
+        briefs=args.briefs,
+        formats=args.formats,
+    )
     print(f"wrote {args.claims} claims over {args.sources} sources into {args.out}")
     return 0
 

@@ -5,6 +5,7 @@ measuring functions on tiny sizes. No timing is asserted here; speed is measured
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -171,3 +172,27 @@ def test_audit_is_measured_per_format(tmp_path: Path) -> None:
     assert entry["problems"] == 0 and entry["render"] > 0
     assert set(entry) >= {"html", "docx"} and entry["html"]["problems"] == 0
     assert entry["docx"]["audit"] > 0 and entry["docx"]["export"] > 0
+
+
+def test_many_briefs_each_printing_its_own_slice(tmp_path: Path) -> None:
+    root = synth.generate(tmp_path / "p", claims=60, sources=4, seed=3, printed=7, briefs=3)
+    result = check(Project.at(root))
+    assert not [p for p in result.problems if p.level == "error"]
+    briefs = result.content.briefings
+    assert sorted(briefs) == ["synthetic", "synthetic-2", "synthetic-3"]
+    shown = [
+        [c for s in briefs[name].sections if s.type == "claims" for c in s.claims]
+        for name in sorted(briefs)
+    ]
+    assert [len(claims) for claims in shown] == [7, 7, 7]
+    assert len({tuple(claims) for claims in shown}) == 3
+
+
+def test_shards_bench_builds_and_merges_a_tiny_project(tmp_path: Path) -> None:
+    table = bench.bench_shards(
+        tmp_path, say=lambda line: None, briefs=4, counts=(1, 2), formats="html"
+    )
+    assert [row[0] for row in table.rows] == ["1", "2"]
+    assert len(table.rows[1][1].split()) == 2  # one time per shard
+    merged = json.loads((tmp_path / "shard-merged-2" / "dist" / "manifest.json").read_text())
+    assert len(merged["briefs"]) == 4

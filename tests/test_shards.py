@@ -113,3 +113,21 @@ def test_merge_refuses_a_brief_twice_and_a_missing_manifest(tmp_path: Path, env)
     (copy / "manifest.json").unlink()
     with pytest.raises(BriefwrightError, match="not a build"):
         builder.merge(Project.at(root), [copy], say=lambda line: None)
+
+
+def test_workflow_builds_the_shards_as_a_matrix_then_merges() -> None:
+    import yaml
+
+    from briefwright.cli import _parser as build_parser
+
+    path = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "sharded.yml"
+    workflow = yaml.safe_load(path.read_text("utf-8"))
+    shard, merge = workflow["jobs"]["shard"], workflow["jobs"]["merge"]
+    count = len(shard["strategy"]["matrix"]["shard"])
+    runs = " ".join(step.get("run", "") for step in shard["steps"])
+    assert f'--shard "$SHARD/{count}"' in runs
+    assert merge["needs"] == "shard"
+    assert "briefwright merge shards/shard-*" in " ".join(s.get("run", "") for s in merge["steps"])
+    args = build_parser().parse_args(["build", "--shard", f"1/{count}"])
+    assert args.shard == f"1/{count}"
+    assert build_parser().parse_args(["merge", "a", "b"]).folders == [Path("a"), Path("b")]
