@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import re
 from pathlib import Path
 from xml.etree import ElementTree
@@ -14,13 +13,11 @@ from conftest import HOSTILE, PROJECTS
 
 from briefwright import csl, pandoc
 from briefwright.config import Project
-from briefwright.dates import parse_date
 from briefwright.load import load_project
 from briefwright.model import Source
 from briefwright.problems import BriefwrightError
 from briefwright.render import Raw, escape_markdown, make_environment, render_brief
 from briefwright.select import used_items
-from briefwright.timeline import Event, timeline_svg
 
 PROJECT = PROJECTS / "render-basic"
 
@@ -262,37 +259,20 @@ def test_styles_come_from_the_package():
 # --- the figure --------------------------------------------------------------------------
 
 
-def test_timeline_svg_is_escaped_accessible_and_labels_do_not_overlap():
-    events = [
-        Event(i + 1, parse_date(d), t, inferred=(i == 1))
-        for i, (d, t) in enumerate(
-            [
-                ("2018-06-19/2018-06-21", "Drills <script>alert(1)</script> & more"),
-                ("2018-06", "A meeting in June"),
-                ("2018-07-08", "An article"),
-                ("2015~", "Something around 2015"),
-                ("1941-04", "A pact"),
-            ]
-        )
-    ]
-    svg = timeline_svg(events, title="Timeline & <events>")
-    root = ElementTree.fromstring(svg)  # well-formed XML, so everything was escaped
+def test_timeline_figure_prints_every_event_and_its_alt_points_to_the_table(basic):
+    """The figure's geometry is tested in test_timeline.py; here, the brief's use of it."""
+    root = ElementTree.fromstring(basic.figure_svg)
     ns = "{http://www.w3.org/2000/svg}"
-    assert root.find(f"{ns}title").text == "Timeline & <events>"
-    assert "Drills <script>" in root.find(f"{ns}desc").text
-    assert b"<script>" not in svg
-    labels = [t for t in root.iter(f"{ns}text") if re.match(r"\d+\. ", t.text or "")]
-    assert len(labels) == 5
-    # Labels sharing a row must not overlap (estimated widths, as the layout uses).
-    from briefwright.timeline import CHAR_WIDTH
-
-    boxes: dict[str, list[tuple[float, float]]] = {}
-    for t in labels:
-        width = len(t.text) * CHAR_WIDTH
-        x = float(t.get("x"))
-        left = x if t.get("text-anchor") == "start" else x - width
-        boxes.setdefault(t.get("y"), []).append((left, left + width))
-    for row in boxes.values():
-        row.sort()
-        assert all(a[1] <= b[0] for a, b in itertools.pairwise(row))
-    assert "*" in next(t.text for t in labels if t.text.startswith("2."))
+    events = {
+        int(g.get("data-number")): " ".join("".join(t.itertext()) for t in g.iter(f"{ns}text"))
+        for g in root.iter(f"{ns}g")
+        if g.get("data-number")
+    }
+    timeline = basic.markdown.split("{#section-4-timeline")[1].split("\n## ")[0]
+    rows = re.findall(r"^\| (\d+) \|", timeline, re.M)
+    assert sorted(events) == sorted(map(int, rows)) and events
+    assert "Suga" in " ".join(events.values())  # full claim text, not a shortened label
+    assert "…" not in " ".join(events.values())
+    [alt] = re.findall(r'\{#fig-timeline [^}]*alt="([^"]*)"', timeline)
+    assert f"A chart of the {len(rows)} events listed" in alt and "table that follows" in alt
+    assert root.find(f"{ns}desc").text.endswith("listed in the table that follows.")
