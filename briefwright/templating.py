@@ -342,7 +342,7 @@ class BriefEnvironment(ImmutableSandboxedEnvironment):
             )
         if "caller" in kwargs and not isinstance(__obj, Macro):
             raise jinja2.exceptions.SecurityError("{% call %} works only with a macro")
-        if not isinstance(__obj, _TEMPLATE_OUTPUT) and __obj is not __self.budget_each:
+        if not isinstance(__obj, _TEMPLATE_OUTPUT) and __obj != __self.budget_each:
             _growth(getattr(__obj, "__name__", "a function"), None, args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(__obj, _TEMPLATE_OUTPUT):
