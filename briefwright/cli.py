@@ -35,7 +35,13 @@ def _parser() -> argparse.ArgumentParser:
         ".gitignore and a README for editors. DIR must be empty unless --force is given; "
         "existing files are never overwritten.",
     )
-    init.add_argument("directory", metavar="DIR", help="the new project's folder")
+    init.add_argument(
+        "directory",
+        metavar="DIR",
+        nargs="?",
+        default=".",
+        help="the new project's folder (default: .)",
+    )
     init.add_argument("--title", help="the project's name (default: from DIR)")
     init.add_argument("--force", action="store_true", help="write into a folder that is not empty")
 
@@ -297,7 +303,8 @@ def _init(project: Project, args: argparse.Namespace) -> int:
     print(f"created a briefwright project in {shown} ({len(result.written)} files)")
     for name in result.kept:
         print(f"  kept {name} (it exists already)")
-    print(f"next: cd {shown} && briefwright check && briefwright build  (or: make)")
+    enter = "" if Path(shown).resolve() == Path.cwd().resolve() else f"cd {shown} && "
+    print(f"next: {enter}briefwright check && briefwright build  (or: make)")
     return 0
 
 

@@ -108,6 +108,16 @@ def test_the_new_projects_make_test_runs_the_strict_check(started: Path) -> None
     assert "schemas up to date" in done.stdout
 
 
+def test_init_without_dir_starts_the_project_here(tmp_path: Path, monkeypatch, capsys) -> None:
+    here = tmp_path / "fisheries-briefs"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert main(["init"]) == 0
+    assert "next: briefwright check && briefwright build" in capsys.readouterr().out
+    assert Project.at(here).settings.title == "fisheries briefs"
+    assert tree(here) >= EXPECTED
+
+
 def test_a_folder_that_is_not_empty_is_refused(tmp_path: Path, capsys) -> None:
     (tmp_path / "notes.txt").write_text("mine", "utf-8")
     assert main(["init", str(tmp_path)]) == 1
