@@ -81,6 +81,41 @@ def has_bibliography(style: Path) -> bool:
 UNSIGNED_TYPES = {"article-magazine": "article-journal", "article-newspaper": "article-journal"}
 
 
+# Run by pandoc after citeproc (export.write_inputs): styles quote or italicise a title,
+# but a bracketed description stands bare, as Chicago prints it (CMOS 14.89).
+DESCRIPTION_FILTER = """\
+-- An unknown title is cited by the editor's bracketed description (csl.py wraps it in a
+-- "nocase" span); a description is neither a title in quotes nor in italics.
+local function described(el)
+  return el and el.t == "Span" and el.classes:includes("nocase")
+    and pandoc.utils.stringify(el):sub(1, 1) == "["
+end
+
+function Inlines(inlines)
+  for i = 1, #inlines - 1 do
+    local open = inlines[i]
+    if open.t == "Str" and open.text == "“" and described(inlines[i + 1]) then
+      for j = i + 2, math.min(i + 4, #inlines) do
+        local close = inlines[j]
+        if close.t == "Str" and close.text:find("”", 1, true) then
+          close.text = close.text:gsub("”", "", 1)
+          break
+        end
+      end
+      open.text = ""
+    end
+  end
+  return inlines
+end
+
+function Emph(el)
+  if #el.content == 1 and described(el.content[1]) then
+    return el.content
+  end
+end
+"""
+
+
 def bracketed(source: Source) -> str | None:
     """The editor's description of an untitled source, in square brackets (once)."""
     if source.description is None:

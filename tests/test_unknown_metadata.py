@@ -93,6 +93,7 @@ def texts(project, tmp_path_factory) -> dict[str, dict[str, str]]:
     }
     doc = lxml_html.document_fromstring(files["html"])
     html = {
+        "source": files["html"],
         "all": doc.text_content(),
         "refs": {
             div.get("id").removeprefix("ref-"): div.text_content()
@@ -123,6 +124,8 @@ def texts(project, tmp_path_factory) -> dict[str, dict[str, str]]:
 def test_no_format_says_untitled_or_unattributed(texts, fmt):
     text = texts[fmt]["all"]
     assert "Untitled" not in text and "unattributed" not in text.casefold()
+    # A description is not a title: no quotes around it (Chicago would quote a title).
+    assert "“[" not in text and "]”" not in text and "],”" not in text
 
 
 @pytest.mark.slow
@@ -149,6 +152,13 @@ def test_every_combination_is_cited_by_what_is_known(project, texts, fmt, combo)
         flat = re.sub(r"\s+", " ", texts[fmt]["all"])
         year = source.issued.year if date else "n.d."
         assert f"{source.container} ({year})" not in flat
+
+
+@pytest.mark.slow
+def test_descriptions_are_not_italicised_like_titles(texts):
+    doc = lxml_html.document_fromstring(texts["html"]["source"])
+    assert doc.xpath("//body//*[contains(text(), '[Commentary')]")
+    assert not doc.xpath("//em[contains(., '[Commentary')] | //i[contains(., '[Commentary')]")
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..csl import has_bibliography
+from ..csl import DESCRIPTION_FILTER, has_bibliography
 
 if TYPE_CHECKING:  # render imports export.meta: no import cycle at run time
     from ..render import Rendered
@@ -37,9 +37,14 @@ def write_inputs(rendered: Rendered, work: Path, link_citations: bool = True) ->
     )
     style = work / "style.csl"
     shutil.copyfile(rendered.style, style)
+    described = work / "described.lua"
+    described.write_text(DESCRIPTION_FILTER, "utf-8")
     (work / "brief.md").write_text(rendered.markdown, "utf-8")
     return [
         "--citeproc",
+        # After citeproc: an untitled source's bracketed description loses its quotes.
+        "--lua-filter",
+        described.name,
         # Relative names: pandoc copies them into DOCX properties, and the work
         # directory's path must not leak into (and unsettle) the output bytes.
         "--bibliography",
