@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import os
 import re
 import stat
 import zipfile
@@ -248,7 +249,7 @@ def test_a_path_inside_dist_is_allowed(tmp_path: Path, rel: str) -> None:
     assert builder.in_dist(tmp_path, rel) == tmp_path / rel
 
 
-@pytest.mark.parametrize("rel", ["..", "a/..", "", "/etc/passwd", "a/../../b"])
+@pytest.mark.parametrize("rel", ["..", "a/..", "a/../b", "", "/etc/passwd", "a/../../b"])
 def test_a_path_that_leaves_dist_or_is_dist_is_refused(tmp_path: Path, rel: str) -> None:
     with pytest.raises(BriefwrightError, match="does not lie inside"):
         builder.in_dist(tmp_path / "dist", rel)
@@ -300,3 +301,39 @@ def test_write_atomic_replaces_a_file_or_leaves_it(tmp_path: Path) -> None:
         builder.write_atomic(tmp_path / "dir.yaml", b"x")  # the rename fails
     assert [p.name for p in (tmp_path / "dir.yaml").iterdir()] == []
     assert not [p for p in tmp_path.iterdir() if builder.TMP_MARK in p.name]
+
+
+def test_files_are_staged_in_the_scratch_folder(tmp_path: Path, monkeypatch) -> None:
+    # Beside their targets, a failed build could leave temporaries among published files.
+    renamed: list[Path] = []
+    real_replace = os.replace
+
+    def replace(src, dst) -> None:
+        renamed.append(Path(src).parent)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(builder.os, "replace", replace)
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    builder.publish_files(dist, {"a/b.html": b"x", "c.html": b"y"})
+    assert renamed == [dist / builder.SCRATCH] * 2
+
+
+def test_an_unreadable_output_is_one_located_problem(basic_html) -> None:
+    rendered, _ = basic_html
+    [problem] = audit_output(rendered, "docx", b"not a docx", "briefings/elsewhere.yaml")
+    assert (problem.path, problem.line, problem.code, problem.level, problem.id) == (
+        "briefings/elsewhere.yaml",
+        1,
+        "citation-dropped",
+        "error",
+        rendered.brief,
+    )
+    assert "could not be read back" in problem.message
+
+
+def test_a_dropped_citation_is_reported_at_the_brief_path_given(basic_html) -> None:
+    rendered, page = basic_html
+    html = page.decode("utf-8").replace('id="claim-talks-length"', 'id="claim-other"')
+    [problem] = audit_output(rendered, "html", html.encode(), "briefings/other.yaml")
+    assert problem.path == "briefings/other.yaml"
