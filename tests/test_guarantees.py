@@ -337,3 +337,19 @@ def test_a_dropped_citation_is_reported_at_the_brief_path_given(basic_html) -> N
     html = page.decode("utf-8").replace('id="claim-talks-length"', 'id="claim-other"')
     [problem] = audit_output(rendered, "html", html.encode(), "briefings/other.yaml")
     assert problem.path == "briefings/other.yaml"
+
+
+def test_a_printed_citation_is_recognised_by_author_title_or_outlet(basic_html) -> None:
+    rendered, _ = basic_html
+    assert audit.source_markers(rendered) == {
+        "alpha-2020": {"author", "fisheriesdealsigned", "exampletimes"},
+        "beta-2019": {"betareview", "betaquarterly"},
+    }
+    # The first three words of a title; a literal name when there is no family name.
+    item = {"id": "x", "title": "One Two Three Four", "author": [{"literal": "Some Body"}]}
+    assert audit.source_markers(dataclasses.replace(rendered, csl_json=[item])) == {
+        "x": {"onetwothree", "somebody"}
+    }
+    assert audit.source_markers(dataclasses.replace(rendered, csl_json=[{"id": "y"}])) == {
+        "y": set()
+    }
