@@ -21,7 +21,7 @@ def test_text_lists_every_dependent_with_its_location(make_project, capsys) -> N
         "quotes (1):",
         "  content/quotes/main.yaml:5:11  author-no-settlement  ¶ 4",
         "options (1):",
-        "  content/options/main.yaml:1:7  engage  pros: fisheries-deal; cons: no-settlement",
+        "  content/options/main.yaml:1:7  engage  cons: no-settlement",
         "position points (1):",
         "  content/positions/japan.yaml:4:13  japan: Fisheries  fisheries-deal",
         "briefs (1):",
