@@ -353,3 +353,37 @@ def test_a_printed_citation_is_recognised_by_author_title_or_outlet(basic_html) 
     assert audit.source_markers(dataclasses.replace(rendered, csl_json=[{"id": "y"}])) == {
         "y": set()
     }
+
+
+# --- references in a brief: each one checked, named and located --------------------------
+
+BRIEF_WITH_UNKNOWNS = """\
+title: A minimal brief
+as_of: "2020-12"
+audience: Test readers
+template: nope
+sections:
+  - {type: key-judgments, judgments: [ties-judgment, no-such-claim]}
+  - {type: claims, title: Background, claims: [talks-length]}
+  - {type: positions, actors: [japan, atlantis]}
+  - {type: options, options: [engage, nothing]}
+  - {type: quotes, quotes: [author-no-settlement, unsaid]}
+"""
+
+
+def test_every_unknown_reference_of_a_brief_is_named_at_its_place(tmp_path: Path) -> None:
+    root = build_project(tmp_path / "p")
+    (root / "briefings/brief.yaml").write_text(BRIEF_WITH_UNKNOWNS, "utf-8")
+    found = [p for p in check(Project.at(root)).problems if p.level == "error"]
+    assert [(p.code, p.path, p.line, p.col, p.id, p.message) for p in found] == [
+        (code, "briefings/brief.yaml", line, col, "brief", f"brief 'brief' {message}")
+        for code, line, col, message in [
+            ("unknown-reference", 4, 11, "uses template 'nope', which does not exist"),
+            ("unknown-claim", 6, 54, "names claim 'no-such-claim', which does not exist"),
+            ("unknown-reference", 8, 39, "names actor 'atlantis', which does not exist"),
+            ("unknown-reference", 9, 39, "names option 'nothing', which does not exist"),
+            ("unknown-reference", 10, 51, "names quote 'unsaid', which does not exist"),
+        ]
+    ]
+    assert found[0].hint == "templates live in templates/<name>/brief.md.j2"
+    assert found[2].hint == "add actor 'atlantis' or correct the id"
