@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -40,11 +41,15 @@ print(json.dumps({
 """
 
 
-def measure(root: Path, repeat: int) -> tuple[float, int, list[str]]:
+def measure(
+    root: Path, repeat: int, child: str = CHILD, key: str = "codes"
+) -> tuple[float, int, Any]:
+    """Run `child` on the project `repeat` times, each in a fresh process: the median of its
+    seconds, the largest growth of its peak memory, and what it reported under `key`."""
     runs = []
     for _ in range(repeat):
         done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(root)],
+            [sys.executable, "-c", child, str(root)],
             capture_output=True,
             text=True,
             check=True,
@@ -54,7 +59,7 @@ def measure(root: Path, repeat: int) -> tuple[float, int, list[str]]:
     return (
         statistics.median(r["seconds"] for r in runs),
         max(r["grown"] for r in runs),
-        runs[0]["codes"],
+        runs[0][key],
     )
 
 

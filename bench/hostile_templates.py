@@ -13,9 +13,6 @@ The time is measured here, never asserted in a test.
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +22,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(BENCH))
 
-from hostile import TARGET  # noqa: E402
+from hostile import TARGET, measure  # noqa: E402
 
 CHILD = """
 import json, resource, sys, time
@@ -49,24 +46,6 @@ print(json.dumps({
 """
 
 
-def measure(root: Path, repeat: int) -> tuple[float, int, str]:
-    runs = []
-    for _ in range(repeat):
-        done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(root)],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-        )
-        runs.append(json.loads(done.stdout))
-    return (
-        statistics.median(r["seconds"] for r in runs),
-        max(r["grown"] for r in runs),
-        runs[0]["error"],
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -81,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         for n, source in enumerate(RUNAWAY):
             root = build_project(Path(tmp) / f"p{n}")
             (own_template(root) / "brief.md.j2").write_text(f"# T\n\n{source}\n")
-            seconds, grown, error = measure(root, args.repeat)
+            seconds, grown, error = measure(root, args.repeat, CHILD, "error")
             label = source if len(source) <= 50 else source[:47] + "..."
             print(f"{label:50} {seconds:8.2f} {grown / 1e6:7.0f}M  {error[:60]}")
             if seconds > TARGET or error == "rendered":

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import signal
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,6 +92,20 @@ def snapshot(dist: Path, published_only: bool = False) -> dict[str, str]:
         if path.is_file() and path.name != LOCK and not (published_only and TMP_MARK in rel):
             found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+def run_tool(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`briefwright -C root ARGS` in a fresh process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "briefwright.cli", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def default_signals() -> None:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_project, snapshot
+from conftest import ROOT, build_project, run_tool, snapshot
 
 from briefwright.builder import build
 from briefwright.config import Project
@@ -18,23 +18,10 @@ from briefwright.config import Project
 pytestmark = pytest.mark.slow
 
 
-def run_build(
-    root: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "briefwright.cli", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-    )
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = build_project(tmp_path_factory.mktemp("build") / "p")
-    result = run_build(root, env={"SOURCE_DATE_EPOCH": "1600000000"})
+    result = run_tool(root, env={"SOURCE_DATE_EPOCH": "1600000000"})
     assert result.returncode == 0, result.stderr
     return root
 
@@ -92,7 +79,7 @@ def test_error_leaves_previous_outputs_intact(built: Path, tmp_path: Path) -> No
     before = snapshot(root / "dist")
     claims = root / "content" / "claims" / "main.yaml"
     claims.write_text(claims.read_text().replace("twenty-one months", "twenty-two months"))
-    result = run_build(root)
+    result = run_tool(root)
     assert result.returncode == 1
     # The report on stdout, ending in one closing line; nothing of it on stderr.
     assert "quote-not-found" in result.stdout
@@ -113,14 +100,14 @@ def test_one_claim_change_rebuilds_only_briefs_using_it(built: Path, tmp_path: P
         "sections:\n  - {type: claims, title: Fish, claims: [fisheries-deal]}\n"
     )
     env = {"SOURCE_DATE_EPOCH": "1600000000"}
-    assert run_build(root, "html", env=env).returncode == 0
+    assert run_tool(root, "html", env=env).returncode == 0
     claims = root / "content" / "claims" / "main.yaml"
     claims.write_text(
         claims.read_text().replace(
             "The talks lasted 21 months.", "The talks went on for 21 months."
         )
     )
-    result = run_build(root, "html", env=env)
+    result = run_tool(root, "html", env=env)
     assert result.returncode == 0, result.stderr
     assert "brief/brief.html: built" in result.stderr
     assert "other/other.html" not in result.stderr
@@ -131,9 +118,9 @@ def test_parallel_and_repeat_builds_are_byte_identical(tmp_path: Path) -> None:
     env = {"SOURCE_DATE_EPOCH": "1600000000", "TZ": "Asia/Tokyo"}
     one = build_project(tmp_path / "one")
     two = build_project(tmp_path / "two")
-    assert run_build(one, "build", "-j", "1", env=env).returncode == 0
+    assert run_tool(one, "build", "-j", "1", env=env).returncode == 0
     assert (
-        run_build(
+        run_tool(
             two, "build", "-j", "2", env={**env, "TZ": "America/New_York", "LC_ALL": "C"}
         ).returncode
         == 0
@@ -145,7 +132,7 @@ def test_parallel_and_repeat_builds_are_byte_identical(tmp_path: Path) -> None:
 
 
 def test_unknown_brief_is_a_clear_error(built: Path) -> None:
-    result = run_build(built, "--brief", "nope")
+    result = run_tool(built, "--brief", "nope")
     assert result.returncode == 1
     assert "no brief named 'nope'; briefs: brief" in result.stderr
     assert "Traceback" not in result.stderr

@@ -7,12 +7,9 @@ alone); stderr carries progress, status and fatal errors. `check` and `build` ag
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import run_tool
 
 from briefwright.cli import main
 
@@ -24,21 +21,10 @@ def misquote(root: Path) -> None:
     path.write_text(path.read_text().replace("twenty-one months", "twenty-two months"))
 
 
-def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "briefwright.cli", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env=dict(os.environ),
-    )
-
-
 def test_a_failed_build_ends_with_one_closing_line(make_project) -> None:
     root = make_project()
     misquote(root)
-    done = cli(root, "build")
+    done = run_tool(root, "build")
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert lines[0].startswith("content/claims/main.yaml:") and "[quote-not-found]" in lines[0]
@@ -54,7 +40,7 @@ def test_a_failed_build_ends_with_one_closing_line(make_project) -> None:
 def test_check_and_build_use_the_same_streams(make_project) -> None:
     root = make_project()
     misquote(root)
-    checked, built = cli(root, "check"), cli(root, "build")
+    checked, built = run_tool(root, "check"), run_tool(root, "build")
     assert checked.stderr == "" and built.stderr == ""
     assert checked.stdout.splitlines()[:-1] == built.stdout.splitlines()[:-1]
     assert checked.stdout.splitlines()[-1] == "check failed: 1 error, 0 warnings"
@@ -63,7 +49,7 @@ def test_check_and_build_use_the_same_streams(make_project) -> None:
 def test_build_json_is_alone_on_stdout(make_project) -> None:
     root = make_project()
     misquote(root)
-    done = cli(root, "build", "--format", "json")
+    done = run_tool(root, "build", "--format", "json")
     assert done.returncode == 1
     report = json.loads(done.stdout)  # nothing but the JSON
     assert report["errors"] == 1

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import queue
 import shutil
-import subprocess
-import sys
 import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, snapshot
+from conftest import ROOT, run_tool, snapshot
 
 from briefwright.builder import _code_hash, input_hash
 from briefwright.cli import main
@@ -244,7 +241,7 @@ def test_build_summary_and_audit(make_project) -> None:
     summary lists what was left out, and a later no-op build keeps the outputs."""
     root = make_project()
     add_newer_content(root)
-    result = _cli(root, "html")
+    result = run_tool(root, "html")
     assert result.returncode == 0, result.stderr
     assert (
         "brief 'brief' is as of 2020-12: it leaves out 4 newer items (sources issued after "
@@ -307,16 +304,16 @@ def test_preview_sees_the_newer_content(make_project) -> None:
 @pytest.mark.slow
 def test_preview_build_never_touches_dist(make_project) -> None:
     root = make_project()
-    assert _cli(root, "html").returncode == 0
+    assert run_tool(root, "html").returncode == 0
     published = snapshot(root / "dist")
     add_newer_content(root)
-    result = _cli(root, "html", "--as-of", "2021-03")
+    result = run_tool(root, "html", "--as-of", "2021-03")
     assert result.returncode == 0, result.stderr
     assert "preview as of 2021-03: building into preview/as-of-2021-03/" in result.stderr
     assert snapshot(root / "dist") == published
     page = (root / "preview" / "as-of-2021-03" / "brief" / "brief.html").read_text("utf-8")
     assert "Vladivostok" in page
-    assert _cli(root, "clean", "--as-of", "2021-03").returncode == 0
+    assert run_tool(root, "clean", "--as-of", "2021-03").returncode == 0
     assert not (root / "preview" / "as-of-2021-03").exists()
     assert snapshot(root / "dist") == published
 
@@ -359,17 +356,6 @@ def test_shipped_briefs_leave_nothing_out() -> None:
     content = check(Project.at(ROOT)).content
     for brief in content.briefings.values():
         assert left_out(content, brief) == []
-
-
-def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "briefwright.cli", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env={**os.environ},
-    )
 
 
 def test_add_newer_content_is_valid_yaml(make_project) -> None:
