@@ -228,7 +228,8 @@ def _default_to_build(parser: argparse.ArgumentParser, argv: list[str]) -> list[
             return argv
         else:
             return [*argv[:index], "build", *argv[index:]]
-    return argv
+    # No command at all: a plain build, with the build command's defaults (-j = cores).
+    return [*argv, "build"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -131,3 +131,14 @@ def test_a_closed_pipe_is_not_a_traceback(monkeypatch) -> None:
     with open(write_end, "w", buffering=1) as closed:
         monkeypatch.setattr(sys, "stdout", closed)
         assert main(["-C", str(ROOT), "rules"]) == 141
+
+
+@pytest.mark.parametrize("argv", [[], ["-C", "somewhere"], ["--brief", "x"]])
+def test_a_plain_build_gets_the_build_defaults(argv: list[str]) -> None:
+    """`build.py` alone is `build.py build`: -j defaults to the number of cores there too."""
+    from briefwright.cli import _default_to_build, _parser
+
+    parser = _parser()
+    args = parser.parse_args(_default_to_build(parser, argv))
+    assert args.command == "build"
+    assert args.jobs == (os.cpu_count() or 1)
