@@ -7,13 +7,16 @@ unless they bring their own under templates/.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +28,8 @@ from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
 from briefwright.builder import LOCK, TMP_MARK
-from briefwright.config import BUILTIN_TEMPLATES
+from briefwright.config import BUILTIN_TEMPLATES, Project
+from briefwright.serve import Preview, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
@@ -92,6 +96,36 @@ def snapshot(dist: Path, published_only: bool = False) -> dict[str, str]:
         if path.is_file() and path.name != LOCK and not (published_only and TMP_MARK in rel):
             found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+GIT_ENV = {  # commits in test repositories, whoever runs the tests
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
+
+
+@contextlib.contextmanager
+def serving(project: Project) -> Iterator[tuple[Preview, list[str], threading.Thread]]:
+    """`serve` in a thread: its preview, what it said, and the thread (stopped on exit)."""
+    ready: queue.Queue[Preview] = queue.Queue()
+    said: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=serve,
+        args=(project, 0),
+        kwargs={"stop": stop, "on_ready": ready.put, "say": said.append, "poll": 0.1},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        yield ready.get(timeout=120), said, thread
+    finally:
+        stop.set()
+        thread.join(timeout=15)
 
 
 def run_tool(

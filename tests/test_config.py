@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import PROJECTS, ROOT
+from conftest import GIT_ENV, PROJECTS, ROOT
 
 from briefwright.cli import main
 from briefwright.config import CONFIG_FILE, Project, Settings, parse_settings
@@ -247,15 +247,7 @@ def test_diff_reads_each_revision_with_its_configured_folders(make_project) -> N
     root = make_project()
     (root / "content").rename(root / "material")
     (root / CONFIG_FILE).write_text('[paths]\ncontent = "material"\n', "utf-8")
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.org",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-    }
+    env = {**os.environ, **GIT_ENV}
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
         subprocess.run(["git", *args], cwd=root, env=env, check=True, timeout=30)
     claims = root / "material" / "claims" / "main.yaml"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
-from conftest import build_project, own_template
+from conftest import GIT_ENV, build_project, own_template
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -19,15 +19,6 @@ from briefwright.cli import main
 from briefwright.config import Project
 from briefwright.diff import code, diff_revisions, md
 from briefwright.problems import visible
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.org",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
 
 
 def git(root: Path, *args: str) -> str:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import queue
 import shutil
-import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, run_tool, snapshot
+from conftest import ROOT, run_tool, serving, snapshot
 
 from briefwright.builder import _code_hash, input_hash
 from briefwright.cli import main
@@ -22,7 +20,6 @@ from briefwright.model import Source
 from briefwright.pipeline import check
 from briefwright.render import render_brief
 from briefwright.scope import brief_scope, edition, issued_after, left_out
-from briefwright.serve import Preview, serve
 
 GAMMA_TEXT = """Gamma Weekly
 
@@ -322,24 +319,12 @@ def test_preview_build_never_touches_dist(make_project) -> None:
 def test_serve_previews_at_another_date(make_project) -> None:
     root = make_project()
     add_newer_content(root)
-    ready: queue.Queue[Preview] = queue.Queue()
-    said: list[str] = []
-    stop = threading.Event()
     project = Project.at(root).previewed(parse_date("2021-03"))
-    thread = threading.Thread(
-        target=serve,
-        args=(project, 0),
-        kwargs={"stop": stop, "on_ready": ready.put, "say": said.append, "poll": 0.1},
-        daemon=True,
-    )
-    thread.start()
-    try:
-        preview = ready.get(timeout=120)
-        with urllib.request.urlopen(preview.url + "brief/brief.html", timeout=10) as response:
-            assert "Vladivostok" in response.read().decode("utf-8")
-    finally:
-        stop.set()
-        thread.join(timeout=15)
+    with (
+        serving(project) as (preview, said, _),
+        urllib.request.urlopen(preview.url + "brief/brief.html", timeout=10) as response,
+    ):
+        assert "Vladivostok" in response.read().decode("utf-8")
     assert "previewing every brief as of 2021-03 from preview/as-of-2021-03/" in said
     assert not (root / "dist").exists()
 

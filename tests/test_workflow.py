@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, default_signals
+from conftest import ROOT, default_signals, serving
 
 from briefwright.cli import _parser, main
 from briefwright.config import Project
@@ -29,7 +29,6 @@ from briefwright.serve import (
     Preview,
     changed_files,
     problems_page,
-    serve,
     snapshot,
     with_live_reload,
 )
@@ -373,19 +372,7 @@ def test_snapshot_sees_edits(make_project) -> None:
 @pytest.mark.slow
 def test_serve_builds_serves_and_rebuilds(make_project) -> None:
     root = make_project()
-    project = Project.at(root)
-    ready: queue.Queue[Preview] = queue.Queue()
-    said: list[str] = []
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=serve,
-        args=(project, 0),
-        kwargs={"stop": stop, "on_ready": ready.put, "say": said.append, "poll": 0.1},
-        daemon=True,
-    )
-    thread.start()
-    try:
-        preview = ready.get(timeout=120)
+    with serving(Project.at(root)) as (preview, said, thread):
         assert preview.url.startswith("http://127.0.0.1:")
         index = _fetch(preview.url + "index.html")
         assert "brief/brief.html" in index
@@ -404,9 +391,6 @@ def test_serve_builds_serves_and_rebuilds(make_project) -> None:
             time.sleep(0.2)
             page = _fetch(preview.url + "brief/brief.html")
         assert any(line.startswith("changed: content/claims/main.yaml") for line in said)
-    finally:
-        stop.set()
-        thread.join(timeout=15)
     assert not thread.is_alive()
     assert said[-1] == "preview stopped"
 
@@ -439,18 +423,7 @@ def test_serve_shows_errors_in_the_browser_and_reloads(make_project) -> None:
     good = claims.read_text("utf-8")
     quote = "      quote: the talks had lasted twenty-one months\n"
     line = good[: good.index(quote)].count("\n") + 1
-    ready: queue.Queue[Preview] = queue.Queue()
-    said: list[str] = []
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=serve,
-        args=(Project.at(root), 0),
-        kwargs={"stop": stop, "on_ready": ready.put, "say": said.append, "poll": 0.1},
-        daemon=True,
-    )
-    thread.start()
-    try:
-        preview = ready.get(timeout=120)
+    with serving(Project.at(root)) as (preview, said, thread):
         state = json.loads(_get(preview.url + "__briefwright/build-id")[1])
         assert (state["id"], state["errors"]) == (1, 0)
         status, page = _get(preview.url + "brief/brief.html")
@@ -487,9 +460,6 @@ def test_serve_shows_errors_in_the_browser_and_reloads(make_project) -> None:
         assert _get(preview.url + "brief/brief.html", host="localhost")[0] == 200
         assert _get(preview.url + "brief/brief.html", host="attacker.example")[0] == 403
         assert preview.server.server_address[0] == "127.0.0.1"
-    finally:
-        stop.set()
-        thread.join(timeout=15)
     assert not thread.is_alive()
 
 
