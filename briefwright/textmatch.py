@@ -176,7 +176,8 @@ def negations(text: str) -> list[str]:
     """The negating words of a text ("not", "never", "didn't", "n't" of a cut word)."""
     found = []
     for word in _WORD.findall(text):
-        low = word.lower()
+        # NFKC: a bracketed fullwidth "[ｎｏｔ]" reads as "not" (matching keeps them apart).
+        low = unicodedata.normalize("NFKC", word).lower()
         if low in NEGATIONS or low.endswith("n't"):
             found.append(word)
     return found

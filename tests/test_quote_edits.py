@@ -89,6 +89,11 @@ def test_a_bracket_with_the_same_negation_is_allowed() -> None:
     assert changes("He said [Abe] didn't know.") == []
 
 
+def test_a_bracket_may_not_add_a_negation_in_fullwidth_letters() -> None:
+    assert changes("He said he [ｎｏｔ] didn't know.") == [((), ("ｎｏｔ",))]
+    assert changes("He said he [ＮＥＶＥＲ] didn't know.") == [((), ("ＮＥＶＥＲ",))]
+
+
 def test_an_omission_keeps_to_whole_words() -> None:
     # "... legal" must not start inside "illegal" (that would drop "not il").
     assert SOURCE.find("While the passage ... legal, since") is None
