@@ -242,6 +242,23 @@ def locked(dist: Path, say: Any) -> Iterator[None]:
             handle.close()
 
 
+def own_dist(project: Project) -> Path:
+    """The project's dist/, proven to lie inside the project once every link is followed.
+
+    A pull request can commit dist/ (or a folder on the way to `[paths] dist`) as a link:
+    a build would then write, and `clean` remove, a folder outside the project.
+    """
+    dist = project.dist
+    root = project.root.resolve()
+    real = dist.resolve()
+    if real == root or not real.is_relative_to(root):
+        raise BriefwrightError(
+            f"refusing to use {dist}: a link on the way takes it outside the project "
+            f"(to {real}); remove the link and try again"
+        )
+    return dist
+
+
 def in_dist(dist: Path, rel: str | Path) -> Path:
     """dist/rel, proven to lie inside dist/ once every link on the way is followed.
 
@@ -718,7 +735,7 @@ def merge(project: Project, folders: Sequence[Path], say: Any = None) -> list[Pr
     ordered["index.html"] = _sha(index)
     ordered["checked"] = fingerprints.pop() if fingerprints else content.fingerprint()
     files[MANIFEST] = (json.dumps(ordered, indent=2) + "\n").encode("utf-8")
-    with _stoppable(), locked(project.dist, say):
+    with _stoppable(), locked(own_dist(project), say):
         _clean_stale_temporaries(project.dist)
         with _held(say):
             publish_files(project.dist, files, project.root)
@@ -810,7 +827,7 @@ def build(
             return problems
     for line in edition_summary(content, names):
         say(line)
-    dist = project.dist
+    dist = own_dist(project)
     try:
         with _stoppable(), locked(dist, say):
             return _build_locked(project, content, names, formats, jobs, strict, problems, say)
@@ -910,7 +927,7 @@ def _installed() -> bool:
 
 def clean(project: Project) -> None:
     """Remove dist/, waiting for a running build; a build waiting behind us starts afresh."""
-    if project.dist.exists():
+    if own_dist(project).exists():
         with locked(project.dist, print):
             try:
                 shutil.rmtree(project.dist)

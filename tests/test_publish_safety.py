@@ -170,3 +170,31 @@ def test_new_brief_refuses_a_reserved_name(tmp_path: Path, name: str, capsys) ->
     assert main(["-C", str(root), "new", "brief", name]) == 1
     assert "is reserved for a file the build writes into dist/" in capsys.readouterr().err
     assert not (root / "briefings" / f"{name}.yaml").exists()
+
+
+@pytest.mark.parametrize("dist", ["dist", "out"])
+def test_a_build_refuses_a_dist_folder_linked_out_of_the_project(tmp_path: Path, dist: str) -> None:
+    """A pull request may commit dist/ (or `[paths] dist`) as a link to a folder
+    outside the project: the build must not write through it."""
+    root = build_project(tmp_path / "p")
+    if dist != "dist":
+        (root / "briefwright.toml").write_text(f'[paths]\ndist = "{dist}"\n', "utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / dist).symlink_to(outside)
+    with pytest.raises(BriefwrightError, match="outside the project"):
+        builder.build(Project.at(root), formats=("html",), say=lambda line: None)
+    assert list(outside.iterdir()) == []
+
+
+def test_clean_refuses_a_dist_folder_reached_through_a_link(tmp_path: Path) -> None:
+    """`[paths] dist = "a/dist"` with a/ a link out of the project: clean removes nothing."""
+    root = build_project(tmp_path / "p")
+    (root / "briefwright.toml").write_text('[paths]\ndist = "a/dist"\n', "utf-8")
+    outside = tmp_path / "outside"
+    (outside / "dist").mkdir(parents=True)
+    (outside / "dist" / "keep.txt").write_text("mine", "utf-8")
+    (root / "a").symlink_to(outside)
+    with pytest.raises(BriefwrightError, match="outside the project"):
+        builder.clean(Project.at(root))
+    assert (outside / "dist" / "keep.txt").read_text("utf-8") == "mine"
