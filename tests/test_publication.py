@@ -228,3 +228,20 @@ def test_authors_and_publisher_are_printed_under_the_title(outputs):
     pdf = pypdfium2.PdfDocument(outputs["archival"]["pdf"])
     first = " ".join(pdf[0].get_textpage().get_text_range().split())
     assert "By Jane Doe and Example Analysis Desk · Example Policy Unit · As of" in first
+
+
+def test_control_characters_from_yaml_escapes_leave_docx_and_xmp_metadata_readable():
+    # A YAML "\x01" or TOML "\u0001" escape puts a character in editor text that no XML
+    # file may hold, even escaped: core.xml, app.xml and the XMP must still parse.
+    from briefwright.export.docx import _set_company, core_properties
+    from briefwright.export.meta import BriefMeta
+    from briefwright.export.pdf import _extra_xmp
+
+    meta = BriefMeta(title="A\x01B", authors=("C\x0bD",), keywords=("E\x1fF",), publisher="G\x08H")
+    core = etree.fromstring(core_properties(meta, None))
+    assert "AB" in core.itertext() and "CD" in core.itertext()
+    app = _set_company(b"<Properties></Properties>", meta.publisher)
+    assert etree.fromstring(app).findtext("Company") == "GH"
+    rdf = b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
+    xmp = _extra_xmp(lambda *_: rdf, meta)("ua", 1, None)
+    assert "GH" in etree.fromstring(xmp).itertext()

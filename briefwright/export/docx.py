@@ -23,7 +23,7 @@ from ..problems import BriefwrightError
 from ..render import Rendered
 from ..timeline import timeline_png
 from . import build_date, write_inputs
-from .meta import BriefMeta
+from .meta import BriefMeta, xml_text
 
 _CORE = "docProps/core.xml"
 _STYLES = "word/styles.xml"
@@ -79,7 +79,7 @@ def core_properties(meta: BriefMeta, when: datetime | None) -> bytes:
     from xml.sax.saxutils import escape
 
     def element(tag: str, value: str | None, attrs: str = "") -> str:
-        return f"<{tag}{attrs}>{escape(value)}</{tag}>" if value else ""
+        return f"<{tag}{attrs}>{escape(xml_text(value))}</{tag}>" if value else ""
 
     stamp = _stamp(when)
     dated = ' xsi:type="dcterms:W3CDTF"'
@@ -124,7 +124,7 @@ def _set_company(app: bytes, publisher: str | None) -> bytes:
 
     if not publisher or b"</Properties>" not in app:
         return app
-    company = f"  <Company>{escape(publisher)}</Company>\n</Properties>".encode()
+    company = f"  <Company>{escape(xml_text(publisher))}</Company>\n</Properties>".encode()
     return app.replace(b"</Properties>", company, 1)
 
 

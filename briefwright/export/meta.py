@@ -7,6 +7,7 @@ light (no pandoc, no WeasyPrint) because rendering imports it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,15 @@ if TYPE_CHECKING:
     from ..content import Content
 
 DEFAULT_LANG = "en"
+
+# Characters XML 1.0 cannot hold at all, even escaped. A YAML or TOML escape ("\x01") puts
+# them in editor text; written into core.xml or XMP they make the file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters no XML document may contain."""
+    return _NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,4 +80,4 @@ def brief_meta(content: Content, name: str) -> BriefMeta:
     )
 
 
-__all__ = ["DEFAULT_LANG", "BriefMeta", "brief_meta"]
+__all__ = ["DEFAULT_LANG", "BriefMeta", "brief_meta", "xml_text"]

@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 from ..problems import BriefwrightError, Problem
 from ..render import Rendered
 from .html import export_html, print_version
-from .meta import BriefMeta
+from .meta import BriefMeta, xml_text
 
 
 def inline_footnotes(page: bytes) -> bytes:
@@ -155,7 +155,7 @@ def _extra_xmp(generate: Callable[..., bytes], meta: BriefMeta) -> Callable[...,
             bag = SubElement(
                 SubElement(description(), f"{{{XMP['dc']}}}{name}"), f"{{{XMP['rdf']}}}Bag"
             )
-            SubElement(bag, f"{{{XMP['rdf']}}}li").text = value
+            SubElement(bag, f"{{{XMP['rdf']}}}li").text = xml_text(value)
         return tostring(rdf, encoding="utf-8")
 
     return wrapped
