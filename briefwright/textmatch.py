@@ -224,7 +224,24 @@ def _as_written(text: str, values: set[str]) -> list[str]:
     return shown + sorted(values)
 
 
+# Prefixes that negate the word they begin: a bracket that keeps the rest of the word and
+# drops the prefix ("[lawful]" or "[l]awful" for "unlawful") inverts it.
+NEGATING_PREFIXES = frozenset({"un", "non", "in", "im", "il", "ir", "dis"})
+
+
+def _dropped_prefix(removed: str, added: str) -> str | None:
+    """The negating prefix a substitution cuts off the front of a word, if any."""
+    source, kept = removed.strip().casefold(), added.strip().casefold()
+    if not kept or not source.endswith(kept) or " " in source:
+        return None
+    prefix = source[: -len(kept)].rstrip("-")
+    return prefix if prefix in NEGATING_PREFIXES else None
+
+
 def _compare(mark: str, removed: str, added: str) -> Change | None:
+    prefix = _dropped_prefix(removed, added)
+    if prefix is not None:
+        return Change(mark, removed.strip(), (f"{prefix}-",), ())
     lost_neg = negations(removed)
     new_neg = negations(added)
     lost_num = numbers_in(removed)

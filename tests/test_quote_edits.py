@@ -194,3 +194,21 @@ def test_link_syntax_the_archived_text_has_is_matched_literally() -> None:
     assert match is not None and text.span(match) == "See [click](javascript:x) and"
     assert text.find("See click and Some analysts here.") is not None  # residue as text
     assert text.find("See [click](javascript:y) and") is None
+
+
+@pytest.mark.parametrize(
+    ("quote", "ok"),
+    [
+        ("The passage was [lawful] under the treaty", False),
+        ("The passage was [l]awful under the treaty", False),
+        ("The passage was un[lawful] under the treaty", True),
+        ("[t]he passage was unlawful under the treaty", True),
+    ],
+)
+def test_a_bracket_may_not_cut_a_negating_prefix(quote: str, ok: bool) -> None:
+    source = SourceText.from_bytes(b"The passage was unlawful under the treaty, he said.\n")
+    match = source.find(quote)
+    assert match is not None
+    assert (match.changes == ()) is ok
+    if not ok:
+        assert match.changes[0].removed == ("un-",)
