@@ -1,0 +1,1 @@
+"""What the citation check and reference validation say: codes, locations, messages and hints."""

@@ -1,0 +1,1 @@
+"""The builder's publish path, in process: staging, atomic writes, scratch and stale files."""

@@ -1,0 +1,1 @@
+"""Safe YAML: the messages and locations of rarer YAML errors."""
