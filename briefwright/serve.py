@@ -34,8 +34,13 @@ Snapshot = dict[str, tuple[int, int]]
 
 
 def snapshot(project: Project) -> Snapshot:
-    """Every watched file with its modification time and size."""
+    """Every watched file (briefwright.toml too) with its modification time and size."""
     found: Snapshot = {}
+    try:
+        stat = project.config_file.stat()
+        found[project.config_file.as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    except OSError:  # no briefwright.toml: the defaults apply
+        pass
     for folder in (project.content, project.briefings, project.templates):
         if not folder.is_dir():
             continue
@@ -302,7 +307,8 @@ def serve(
     if project.as_of is not None:
         say(f"previewing every brief as of {project.as_of} from {project.rel(project.dist)}/")
     say(
-        f"serving {preview.url}index.html — watching content/, briefings/, templates/; "
+        f"serving {preview.url}index.html — watching content/, briefings/, templates/, "
+        "briefwright.toml; "
         "open pages reload after each rebuild and show the check's errors; Ctrl-C to stop"
     )
     if on_ready:
@@ -338,5 +344,20 @@ def _watch(
         files = changed_files(seen, now)
         shown = ", ".join(project.rel(Path(f)) for f in files[:3])
         say(f"changed: {shown}{' …' if len(files) > 3 else ''}; rebuilding HTML")
+        if project.config_file.as_posix() in files:
+            project = reloaded(project, say)
+            now = snapshot(project)  # [paths] may point at other folders now
         rebuild(project, say, state)
         seen, pending = now, None
+
+
+def reloaded(project: Project, say: Callable[[str], None]) -> Project:
+    """The project with briefwright.toml read again (its problems go to the next check)."""
+    fresh = Project.at(project.root).previewed(project.as_of)
+    if fresh.dist != project.dist:  # the server is bound to the old folder
+        say(
+            f"briefwright.toml moves the outputs to {fresh.rel(fresh.dist)}/; "
+            "stop and start serve to apply it (the old settings stay meanwhile)"
+        )
+        return project
+    return fresh

@@ -29,6 +29,7 @@ from briefwright.serve import (
     Preview,
     changed_files,
     problems_page,
+    reloaded,
     snapshot,
     with_live_reload,
 )
@@ -367,6 +368,31 @@ def test_snapshot_sees_edits(make_project) -> None:
     path = root / "content" / "claims" / "main.yaml"
     path.write_text(path.read_text("utf-8") + "\n", "utf-8")
     assert changed_files(before, snapshot(project)) == [path.as_posix()]
+
+
+def test_serve_reads_briefwright_toml_again_when_it_changes(make_project) -> None:
+    root = make_project()
+    project = Project.at(root)
+    config = root / "briefwright.toml"
+    before = snapshot(project)
+    config.write_text('publisher = "Tamber Basin Unit"\n', "utf-8")
+    assert changed_files(before, snapshot(project)) == [config.as_posix()]
+    said: list[str] = []
+    fresh = reloaded(project, said.append)
+    assert fresh.settings.publisher == "Tamber Basin Unit"
+    assert said == []
+
+
+def test_serve_keeps_its_outputs_folder_until_restarted(make_project) -> None:
+    root = make_project()
+    project = Project.at(root)
+    (root / "briefwright.toml").write_text('publisher = "X"\n[paths]\ndist = "out"\n', "utf-8")
+    said: list[str] = []
+    assert reloaded(project, said.append) is project
+    assert said == [
+        "briefwright.toml moves the outputs to out/; stop and start serve to apply it "
+        "(the old settings stay meanwhile)"
+    ]
 
 
 @pytest.mark.slow
