@@ -349,12 +349,13 @@ def diff_revisions(project: Project, base: str, head: str | None = None) -> Cont
 # GitHub turns more than Markdown into links: bare URLs, www. names and e-mail addresses
 # (autolinks), @mentions and #123 issue references (after rendering, on the text). A
 # word joiner (U+2060, invisible) after the character that starts each one breaks it.
+# Emoji codes (:name:) are replaced after rendering too.
 _JOIN = "\u2060"
-_LINKISH = re.compile(r"(@|#(?=\d)|:(?=//)|(?<![^\W_])www(?=\.))", re.IGNORECASE)
+_LINKISH = re.compile(r"(@|#(?=\d)|:(?=//|[\w+-]+:)|(?<![^\W_])www(?=\.))", re.IGNORECASE)
 # Then every character that can start inline Markdown (emphasis, code, links, images,
-# HTML, entities, tables, strikethrough) is backslash-escaped. Lines never start with
+# HTML, entities, tables, strikethrough, $math$) is backslash-escaped. Lines never start with
 # content, so block syntax (#, -, 1.) cannot begin.
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#!|~@&])")
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#!|~@&$])")
 
 
 def md(text: Any) -> str:

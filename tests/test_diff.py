@@ -227,7 +227,7 @@ def test_content_is_inert_markdown() -> None:
 HOSTILE_TEXT = (
     "See https://evil.example/x and www.evil.example, mail a@b.example, ping @octocat "
     "and #12, <img src=x onerror=alert(1)> ![i](http://e.org/i.png) [l](javascript:x) "
-    "<https://e.org> &lt;b&gt; `code` ``` fence"
+    "<https://e.org> &lt;b&gt; `code` ``` fence, $x^2$ and $$\\int y$$ math, :smile: :+1:"
 )
 HOSTILE_NAME = "x` <img src=y> [l](javascript:alert(1)) @octocat ``` www.e.org `"
 
@@ -246,14 +246,17 @@ def _gfm_inlines(markdown: str) -> list[dict]:
             for value in node:
                 walk(value)
 
-    walk(json.loads(pypandoc.convert_text(markdown, "json", format="gfm"))["blocks"])
+    github = "gfm+tex_math_gfm+tex_math_dollars"  # GitHub renders $math$ too
+    walk(json.loads(pypandoc.convert_text(markdown, "json", format=github))["blocks"])
     return found
 
 
 def assert_inert(markdown: str) -> None:
     nodes = _gfm_inlines(markdown)
     kinds = {n["t"] for n in nodes}
-    assert not kinds & {"Link", "Image", "RawInline", "RawBlock"}, kinds
+    assert not kinds & {"Link", "Image", "RawInline", "RawBlock", "Math"}, kinds
+    # gfm's emoji codes come back as spans of class "emoji".
+    assert not [n for n in nodes if n["t"] == "Span" and "emoji" in n["c"][0][1]], nodes
     # Text outside code spans: GitHub links mentions, issue numbers, URLs and www. names
     # in rendered text, which pandoc does not; none of them may be left whole.
     text = " ".join(n["c"] for n in nodes if n["t"] == "Str")
