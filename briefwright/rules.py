@@ -42,6 +42,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "error",
         "a brief's (or the project's) citation_style is not in the packaged CSL collection",
     ),
+    "sources-without-bibliography": (
+        "warning",
+        "a brief has a sources section, but its citation style prints no bibliography",
+    ),
     "unknown-topic": (
         "error",
         "a claim, quote or timeline uses a topic that briefwright.toml's 'topics' does not declare",

@@ -111,10 +111,10 @@ FAMILIES = {
 def test_each_csl_family_builds_every_format(style, tmp_path):
     root = build_project(tmp_path / "p")
     brief = root / "briefings" / "brief.yaml"
-    brief.write_text(
-        brief.read_text("utf-8").replace("audience:", f"citation_style: {style}\naudience:"),
-        "utf-8",
-    )
+    text = brief.read_text("utf-8").replace("audience:", f"citation_style: {style}\naudience:")
+    if not csl.has_bibliography(csl.find_style(style)):  # a sources section warns (scenario)
+        text = text.replace("  - {type: sources}\n", "")
+    brief.write_text(text, "utf-8")
     assert check(Project.at(root)).problems == []
     content, _ = load_project(Project.at(root))
     rendered = render_brief(content, "brief")
