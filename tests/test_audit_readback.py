@@ -1,1 +1,495 @@
-"""The audit read back from small outputs kept in the tree (fast: no render)."""
+"""The audit read back from small outputs kept in the tree (fast: no render).
+
+tests/fixtures/audit/ holds two briefs rendered once by its make.py with the real pandoc and
+WeasyPrint: `notes` (footnote citations; a Japanese claim, a Russian quote) and
+`author-date` (APA; a claim with a character no font has), each as HTML, PDF and DOCX,
+with what the audit reads of their render (<brief>.json), and notes-tampered.pdf, whose
+print page was altered before WeasyPrint. The tests alter copies of the others here.
+`test_fixtures_are_current` (slow) rebuilds them all and checks the audit agrees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib.util
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
+
+from briefwright.audit import (
+    audit_glyphs,
+    audit_intermediate,
+    audit_output,
+    source_markers,
+    to_unicode_map,
+    unembedded_characters,
+)
+from briefwright.render import Rendered
+
+FIXTURES = Path(__file__).parent / "fixtures" / "audit"
+TEMPLATE = "templates/policy-brief/brief.md.j2"
+PUA = "\ue000"  # a private-use character: no font has a glyph for it
+
+
+@functools.cache
+def rendered(brief: str, folder: Path = FIXTURES) -> Rendered:
+    """The fixture's render as the audit sees it (what <brief>.json keeps)."""
+    kept = json.loads((folder / f"{brief}.json").read_text("utf-8"))
+    return Rendered(
+        template_path=TEMPLATE,
+        template_dir=Path("templates/policy-brief"),
+        title="Audit fixture",
+        lang="en",
+        style=Path("style.csl"),
+        figure_svg=None,
+        provenance=[],
+        **{
+            **kept,
+            "claim_ids": tuple(kept["claim_ids"]),
+            "claim_sources": {k: tuple(v) for k, v in kept["claim_sources"].items()},
+            "claim_where": {k: tuple(v) for k, v in kept["claim_where"].items()},
+        },
+    )
+
+
+def output(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def dropped(brief: str, fmt: str, data: bytes, path: str = "briefings/x.yaml") -> list:
+    """(claim id, why) of each `citation-dropped` problem, checking what every one shares."""
+    r = rendered(brief)
+    found = []
+    for p in audit_output(r, fmt, data, path):
+        assert (p.path, p.code, p.level) == (path, "citation-dropped", "error"), p
+        assert (p.line, p.col) == r.claim_where[p.id], p
+        head = f"claim '{p.id}' reached the {fmt.upper()} output of brief '{brief}' without "
+        assert p.message.startswith(head + "its citation: "), p.message
+        assert f"[...]{{#claim-{p.id}}}" in p.hint and TEMPLATE in p.hint
+        found.append((p.id, p.message.removeprefix(head + "its citation: ")))
+    return found
+
+
+def replace(r: Rendered, **changes: Any) -> Rendered:
+    return dataclasses.replace(r, **changes)
+
+
+# --- intact outputs pass ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "brief,fmt",
+    [(b, f) for b in ("notes", "author-date") for f in ("html", "docx")] + [("notes", "pdf")],
+)
+def test_an_intact_output_passes_the_audit(brief: str, fmt: str) -> None:
+    assert audit_output(rendered(brief), fmt, output(f"{brief}.{fmt}"), "b.yaml") == []
+
+
+@pytest.mark.parametrize("brief", ["notes", "author-date"])
+def test_an_intact_intermediate_passes_the_audit(brief: str) -> None:
+    assert audit_intermediate(rendered(brief)) == []
+
+
+def test_the_fixtures_have_the_cases_the_audit_must_handle() -> None:
+    # Guards the tests below against a rebuilt fixture that lost what they rely on.
+    notes, author_date = rendered("notes"), rendered("author-date")
+    assert notes.note_style and not author_date.note_style
+    assert notes.claim_sources["boats-and-jets"] == ("alpha-2020", "beta-2019")
+    assert "漁業交渉" in notes.claim_text["fishery-talks-resume"]
+    assert PUA in author_date.claim_text["private-sign"]
+    assert len(PdfReader(io.BytesIO(output("notes-tampered.pdf"))).pages) == 2
+
+
+# --- PDF: each way a claim can be lost ----------------------------------------------------
+
+
+def test_a_tampered_pdf_names_each_claim_it_lost_and_how() -> None:
+    # make.py's tamper(): talks-length's anchor renamed, scrambles reworded, boats-and-jets
+    # broken across the page end with beta-2019 out of its note (alpha-2020 is named only
+    # on page 2), fishery-talks-resume on page 2 untouched.
+    assert dropped("notes", "pdf", output("notes-tampered.pdf")) == [
+        ("talks-length", "no named destination claim-talks-length"),
+        ("scrambles", "its text is not on page 1"),
+        ("boats-and-jets", "no citation of 'beta-2019' on page 1"),
+    ]
+
+
+def test_a_pdf_claim_must_show_its_figures_not_only_its_words() -> None:
+    # Digits are compared as a bag of the page and the next (right-to-left runs come out
+    # in visual order), but they are compared: notes.pdf prints no 7 and no 8.
+    r = rendered("notes")
+    text = {**r.claim_text, "talks-length": "The talks lasted 78 months."}
+    found = audit_output(replace(r, claim_text=text), "pdf", output("notes.pdf"), "b.yaml")
+    assert [(p.id, p.message.split(": ")[-1]) for p in found] == [
+        ("talks-length", "its text is not on page 1")
+    ]
+
+
+def test_a_pdf_claim_must_show_a_citation_of_every_source_it_relies_on() -> None:
+    r = rendered("notes")
+    sources = {**r.claim_sources, "talks-length": ("alpha-2020", "gamma-2022", "delta-2023")}
+    found = audit_output(replace(r, claim_sources=sources), "pdf", output("notes.pdf"), "b.yaml")
+    assert [(p.id, p.message.split(": ")[-1]) for p in found] == [
+        ("talks-length", "no citation of 'gamma-2022', 'delta-2023' on page 1")
+    ]
+
+
+def test_the_pdf_audit_reports_dropped_citations_before_missing_glyphs() -> None:
+    r = rendered("author-date")
+    text = {**r.claim_text, "talks-length": "The talks lasted 78 months."}
+    found = audit_output(replace(r, claim_text=text), "pdf", output("author-date.pdf"), "b.yaml")
+    assert [(p.code, p.id) for p in found] == [
+        ("citation-dropped", "talks-length"),
+        ("missing-glyph", "private-sign"),
+    ]
+
+
+def test_a_claim_the_pdf_never_anchored_is_reported() -> None:
+    r = rendered("notes")
+    more = replace(
+        r,
+        claim_ids=(*r.claim_ids, "ghost"),
+        claim_text={**r.claim_text, "ghost": "Nothing printed this."},
+        claim_sources={**r.claim_sources, "ghost": ("alpha-2020",)},
+        claim_where={**r.claim_where, "ghost": (9, 3)},
+    )
+    [problem] = audit_output(more, "pdf", output("notes.pdf"), "b.yaml")
+    assert (problem.id, problem.line, problem.col) == ("ghost", 9, 3)
+    assert problem.message.endswith("without its citation: no named destination claim-ghost")
+
+
+def test_a_pdf_that_cannot_be_read_back_is_one_problem() -> None:
+    [problem] = audit_output(rendered("notes"), "pdf", output("notes.pdf")[:400], "b.yaml")
+    assert (problem.code, problem.id, problem.path) == ("citation-dropped", "notes", "b.yaml")
+    assert problem.message.startswith(
+        "the pdf output of brief 'notes' could not be read back for the citation audit: "
+    )
+
+
+# --- PDF fonts: edited copies of notes.pdf ------------------------------------------------
+
+
+def edit_fonts(data: bytes, change: Callable[[Any], None]) -> bytes:
+    """notes.pdf with `change` applied to each of its (Type0) fonts."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for page in writer.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            change(ref.get_object())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def descriptor(font: Any) -> Any:
+    return font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+
+
+def without_program(font: Any) -> None:
+    del descriptor(font)[NameObject("/FontFile2")]
+
+
+def without_text_map(font: Any) -> None:
+    del font[NameObject("/ToUnicode")]
+
+
+def test_a_pdf_whose_text_cannot_be_read_loses_every_claim() -> None:
+    # No ToUnicode map and no embedded program: nothing says which letters were drawn.
+    def unreadable(font: Any) -> None:
+        without_text_map(font)
+        without_program(font)
+
+    data = edit_fonts(output("notes.pdf"), unreadable)
+    found = dropped("notes", "pdf", data)
+    assert found == [(c, "its text is not on page 1") for c in rendered("notes").claim_ids]
+
+
+def test_the_intact_pdf_draws_every_character_with_an_embedded_glyph() -> None:
+    assert unembedded_characters(output("notes.pdf")) == {}
+
+
+# --- glyphs -------------------------------------------------------------------------------
+
+
+def test_a_character_without_a_glyph_is_named_with_its_claim_and_font() -> None:
+    r = rendered("author-date")
+    missing = unembedded_characters(output("author-date.pdf"))
+    assert list(missing) == [PUA] and missing[PUA].endswith("+DejaVu-Serif")
+    [problem] = audit_output(r, "pdf", output("author-date.pdf"), "briefings/x.yaml")
+    assert (problem.path, problem.code, problem.level, problem.id) == (
+        "briefings/x.yaml",
+        "missing-glyph",
+        "error",
+        "private-sign",
+    )
+    assert (problem.line, problem.col) == r.claim_where["private-sign"] != (1, 1)
+    assert problem.message == (
+        f"the PDF of brief 'author-date' prints '{PUA}' (U+E000) of claim 'private-sign' "
+        "with no glyph in any embedded font (tried DejaVu-Serif); readers see empty boxes"
+    )
+    assert "assets/fonts/" in problem.hint and "fonts.css" in problem.hint
+
+
+def glyph_places(r: Rendered) -> list[tuple[str, str, tuple[int, int]]]:
+    """(id, where the message says the character is printed, line and column)."""
+    found = audit_glyphs(r, output("author-date.pdf"), "b.yaml")
+    assert {p.code for p in found} <= {"missing-glyph"}
+    return [(p.id, _place(p.message), (p.line, p.col)) for p in found]
+
+
+def _place(message: str) -> str:
+    found = re.search(r"\(U\+E000\) of (.*) with no glyph", message)
+    return found[1] if found else message
+
+
+def test_a_missing_glyph_is_placed_in_each_claim_that_prints_it() -> None:
+    r = rendered("author-date")
+    text = {**r.claim_text, "talks-length": f"{PUA} {r.claim_text['talks-length']}"}
+    assert glyph_places(replace(r, claim_text=text)) == [
+        ("private-sign", "claim 'private-sign'", r.claim_where["private-sign"]),
+        ("talks-length", "claim 'talks-length'", r.claim_where["talks-length"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "block,place",
+    [
+        (f'::: {{#quote-ja-door .notable-quote}}\n"{PUA}"\n:::', "quote 'ja-door'"),
+        (f"[{PUA}]{{#option-talk-more}}", "option 'talk-more'"),
+        (f"[{PUA}]{{#position-japan}} and [x]{{#quote-later}}", "position 'japan'"),
+        (f"A heading with {PUA}", "the brief's own text"),
+    ],
+)
+def test_a_missing_glyph_outside_claims_is_placed_in_the_brief_item(block, place) -> None:
+    r = rendered("author-date")
+    text = {k: v.replace(PUA, "") for k, v in r.claim_text.items()}
+    markdown = r.markdown.replace(PUA, "") + "\n\n" + block + "\n\nAfter.\n"
+    assert glyph_places(replace(r, claim_text=text, markdown=markdown)) == [
+        ("author-date", place, (1, 1))
+    ]
+
+
+def test_a_missing_glyph_printed_nowhere_in_the_brief_is_in_the_citations() -> None:
+    r = rendered("author-date")
+    text = {k: v.replace(PUA, "") for k, v in r.claim_text.items()}
+    bare = replace(r, claim_text=text, markdown=r.markdown.replace(PUA, ""))
+    assert glyph_places(bare) == [("author-date", "the citations or bibliography", (1, 1))]
+
+
+def test_a_tounicode_map_reads_single_codes_ranges_and_surrogate_pairs() -> None:
+    cmap = """/CIDInit /ProcSet findresource begin
+2 beginbfchar
+<0003> <0041>
+<01A0>   <D83DDE00>
+endbfchar
+1 beginbfrange
+<0010> <0012> <0061>
+endbfrange
+1 beginbfchar
+<0004><00660069>
+endbfchar
+endcmap"""
+    assert to_unicode_map(cmap) == {
+        3: "A",
+        0x1A0: "\U0001f600",
+        0x10: "a",
+        0x11: "b",
+        0x12: "c",
+        4: "fi",
+    }
+    assert to_unicode_map("no maps here") == {}
+
+
+# --- HTML: edited copies ------------------------------------------------------------------
+
+
+def within(text: str, start: str, end: str, old: str, new: str) -> str:
+    """`text` with `old` replaced by `new` once, between `start` and the next `end`."""
+    head, found, rest = text.partition(start)
+    body, found_end, tail = rest.partition(end)
+    assert found and found_end and body.count(old) == 1, (start, old)
+    return head + start + body.replace(old, new) + end + tail
+
+
+def html(brief: str, old: str, new: str, claim: str | None = None) -> bytes:
+    page = output(f"{brief}.html").decode("utf-8")
+    if claim is not None:
+        return within(page, f'id="claim-{claim}"', "claim-link", old, new).encode("utf-8")
+    assert page.count(old) == 1, old
+    return page.replace(old, new).encode("utf-8")
+
+
+def test_an_html_claim_without_its_element_text_or_citation_is_reported() -> None:
+    renamed = html("notes", 'id="claim-scrambles"', 'id="claim-other"')
+    assert dropped("notes", "html", renamed) == [
+        ("scrambles", "no element with id claim-scrambles")
+    ]
+    reworded = html("notes", "The talks lasted 21 months.", "The talks went on.")
+    assert dropped("notes", "html", reworded) == [("talks-length", "the claim's text is missing")]
+    one_source = html("notes", 'data-cites="alpha-2020 beta-2019"', 'data-cites="alpha-2020"')
+    assert dropped("notes", "html", one_source) == [
+        ("boats-and-jets", "no citation of 'beta-2019'")
+    ]
+    uncited = html("author-date", 'class="citation" data-cites="beta-2019"', 'class="x"')
+    assert dropped("author-date", "html", uncited) == [("scrambles", "no citation of 'beta-2019'")]
+
+
+def test_an_emptied_html_footnote_or_in_text_citation_is_reported() -> None:
+    page = output("notes.html").decode("utf-8")
+    note = re.search(r'(<li id="fn2">)(.*?)(<a href="#fnref2")', page, re.S)
+    assert note is not None and "Beta Review" in note[2]
+    emptied = page[: note.start(2)] + "<p>" + page[note.end(2) :]
+    assert dropped("notes", "html", emptied.encode()) == [("scrambles", "its citation is empty")]
+    # A note reference leading nowhere is no citation either.
+    nowhere = html("notes", 'href="#fn2"', 'href="#fn99"')
+    assert dropped("notes", "html", nowhere) == [("scrambles", "its citation is empty")]
+    in_text = html(
+        "author-date",
+        '<a href="#ref-alpha-2020" role="doc-biblioref">Author, 2020, para. 3</a>)',
+        ")",
+        claim="talks-length",
+    )
+    assert dropped("author-date", "html", in_text) == [("talks-length", "its citation is empty")]
+
+
+# --- DOCX: edited copies ------------------------------------------------------------------
+
+
+def docx(brief: str, part: str, old: str, new: str, claim: str | None = None) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(output(f"{brief}.docx")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == f"word/{part}.xml":
+                text = data.decode("utf-8")
+                if claim is not None:
+                    text = within(text, f'w:name="claim-{claim}"', "bookmarkEnd", old, new)
+                else:
+                    assert text.count(old) == 1, old
+                    text = text.replace(old, new)
+                data = text.encode("utf-8")
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_docx_claim_without_its_bookmark_text_or_citation_is_reported() -> None:
+    renamed = docx("notes", "document", 'w:name="claim-scrambles"', 'w:name="claim-x"')
+    assert dropped("notes", "docx", renamed) == [("scrambles", "no bookmark claim-scrambles")]
+    reworded = docx(
+        "author-date", "document", "The talks lasted 21 months", "It went on", "talks-length"
+    )
+    assert dropped("author-date", "docx", reworded) == [
+        ("talks-length", "the claim's text is missing from its bookmark")
+    ]
+    uncited = docx(
+        "author-date", "document", "(Author, 2020, para. 3)", "(2020, para. 3)", "talks-length"
+    )
+    assert dropped("author-date", "docx", uncited) == [
+        ("talks-length", "no citation of 'alpha-2020'")
+    ]
+
+
+def talks_length_note(new: str) -> bytes:
+    """notes.docx with the text of talks-length's footnote (the alpha-2020 note that gives
+    para. 3) replaced by `new`."""
+    data = output("notes.docx")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        part = zf.read("word/footnotes.xml").decode("utf-8")
+    notes = re.findall(r"<w:footnote w:id=\"\d+\">.*?</w:footnote>", part, re.S)
+    [note] = [n for n in notes if "para. 3, https://example.org/alpha" in n]
+    head = note[: note.index(">") + 1]
+    return docx(
+        "notes", "footnotes", note, f"{head}<w:p><w:r><w:t>{new}</w:t></w:r></w:p></w:footnote>"
+    )
+
+
+def test_an_emptied_docx_footnote_is_reported() -> None:
+    assert dropped("notes", "docx", talks_length_note("")) == [
+        ("talks-length", "no citation of 'alpha-2020'")
+    ]
+    assert dropped("notes", "docx", talks_length_note("Example Times, p. 4.")) == []
+
+
+def test_ibid_is_a_citation_in_a_footnote_style_only() -> None:
+    assert dropped("notes", "docx", talks_length_note("Ibid., para. 3.")) == []
+    ibid = docx(
+        "author-date", "document", "(Author, 2020, para. 3)", "(Ibid., para. 3)", "talks-length"
+    )
+    assert dropped("author-date", "docx", ibid) == [("talks-length", "no citation of 'alpha-2020'")]
+
+
+def test_the_claims_own_words_do_not_count_as_its_citation() -> None:
+    # An assessment may name its author in its text; the citation must still be there.
+    r = rendered("author-date")
+    text = {**r.claim_text, "talks-length": "Author says the talks lasted 21 months"}
+    page = docx(
+        "author-date",
+        "document",
+        'The talks lasted 21 months</w:t></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+        '<w:r><w:t xml:space="preserve">(Author, 2020, para. 3)',
+        'Author says the talks lasted 21 months</w:t></w:r><w:r><w:t xml:space="preserve">'
+        ' </w:t></w:r><w:r><w:t xml:space="preserve">(2020, para. 3)',
+    )
+    found = audit_output(replace(r, claim_text=text), "docx", page, "b.yaml")
+    assert [(p.id, p.message.split(": ")[-1]) for p in found] == [
+        ("talks-length", "no citation of 'alpha-2020'")
+    ]
+
+
+def source_marker_words() -> dict[str, set[str]]:
+    return source_markers(rendered("notes"))
+
+
+def test_a_printed_citation_is_recognised_by_author_title_or_outlet() -> None:
+    assert source_marker_words() == {
+        "alpha-2020": {"author", "fisheriesdealsigned", "exampletimes"},
+        "beta-2019": {"betareview", "betaquarterly"},
+        "moskva-2021": {"иванова", "диалогроссиии", "вымышленнаягазета"},
+        "tokyo-2021": {"山田", "日本とロシアの対話", "架空新聞"},
+    }
+
+
+# --- the fixtures are current (slow: renders them again) ----------------------------------
+
+
+def _make_module():
+    spec = importlib.util.spec_from_file_location("audit_fixtures_make", FIXTURES / "make.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _verdicts(folder: Path, brief: str, name: str) -> list[tuple[str, str | None, str]]:
+    r = rendered(brief, folder)
+    fmt = name.rsplit(".", 1)[1]
+    return [
+        (p.code, p.id, p.message) for p in audit_output(r, fmt, (folder / name).read_bytes(), "b")
+    ]
+
+
+@pytest.mark.slow
+def test_fixtures_are_current(tmp_path: Path) -> None:
+    """Rebuilt with today's pipeline, the fixtures read the same to the audit: the render
+    (what <brief>.json keeps) is unchanged, and each output gets the same verdict as the
+    committed one. A failure means: run tests/fixtures/audit/make.py and read the diff."""
+    _make_module().build(tmp_path)
+    kept = sorted(p.name for p in FIXTURES.iterdir() if p.is_file() and p.name != "make.py")
+    assert sorted(p.name for p in tmp_path.iterdir()) == kept
+    for name in kept:
+        brief = name.split(".")[0].removesuffix("-tampered")
+        if name.endswith(".json"):
+            assert json.loads((tmp_path / name).read_text("utf-8")) == json.loads(
+                (FIXTURES / name).read_text("utf-8")
+            ), name
+        else:
+            assert _verdicts(tmp_path, brief, name) == _verdicts(FIXTURES, brief, name), name
