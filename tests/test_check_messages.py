@@ -9,6 +9,7 @@ problem must point (the first occurrence of the marker's text in that file).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,12 @@ from pathlib import Path
 import pytest
 from conftest import build_project
 
+from briefwright.citations import locate, old_fact_year, source_span, with_year
 from briefwright.config import Project
+from briefwright.content import Content
+from briefwright.dates import parse_date
+from briefwright.load import load_project
+from briefwright.model import Citation
 from briefwright.pipeline import check
 from briefwright.problems import Problem
 from briefwright.rules import level_of
@@ -44,7 +50,7 @@ class Case:
     want: list[Want]
     files: dict[str, str] = field(default_factory=dict)  # written over the minimal project
     edits: list[tuple[str, str, str]] = field(default_factory=list)  # (file, old, new)
-    loading: str | None = None  # the code of the loading error the case makes (not compared)
+    also: str | None = None  # a code another check reports for the same mistake (not compared)
 
 
 def source(sid: str, text: str, meta: str = "") -> dict[str, str]:
@@ -96,9 +102,9 @@ def assert_reports(tmp_path: Path, case: Case) -> None:
     root = make(tmp_path, case)
     # The order of problems is the pipeline's (by location); here, what each one says.
     problems = check(Project.at(root)).problems
-    if case.loading:
-        assert case.loading in {p.code for p in problems}
-        problems = [p for p in problems if p.code != case.loading]
+    if case.also:
+        assert case.also in {p.code for p in problems}
+        problems = [p for p in problems if p.code != case.also]
     assert sorted(seen(problems)) == sorted(expected(root, case.want))
 
 
@@ -440,7 +446,7 @@ UNCHECKED = [
     Case(
         "a reference to an invalid option is counted",
         edits=[("content/options/main.yaml", "  title: Deepen economic engagement\n", "")],
-        loading="invalid-field",
+        also="invalid-field",
         want=[
             Want(
                 "unchecked-references",
@@ -458,7 +464,7 @@ UNCHECKED = [
             ("content/positions/japan.yaml", "actor: japan\n", "actor: japan\nstance: firm\n"),
             (BRIEF, "actors: [japan]}", "actors: [japan], points: [Fisheries]}"),
         ],
-        loading="invalid-field",
+        also="invalid-field",
         want=[
             Want(
                 "unchecked-references",
@@ -648,6 +654,844 @@ QUOTES_IN_SOURCES = [
 ]
 
 
-@pytest.mark.parametrize("case", QUOTES_IN_SOURCES, ids=lambda c: c.name)
+# A source whose paragraph 2 continues a sentence of paragraph 1 (a quote may cross).
+MULTI = source(
+    "multi",
+    "Analysts counted\nboats on Monday and 42 ships on 5 May 2018.\n",
+    "title: T\ncontainer: C\nauthors: [{family: F}]\nissued: '2018'\n",
+)
+COUNTS = source(
+    "counts",
+    "Counts were 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113 and 114.\n"
+    "Meetings were held in 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008 and 2009.\n",
+)
+CROSSING = "multi|Analysts counted boats on Monday"
+
+FIGURES_AND_DATES = [
+    Case(
+        "one figure of the claim is not in the passage",
+        files={CLAIMS: claim("one", "The talks lasted 22 months.", *cites(CITE_TALKS))},
+        want=[
+            Want(
+                "number-not-in-source",
+                CLAIMS,
+                "text: ^The",
+                "one",
+                "claim 'one': 22 in the claim is not in the cited quote or its paragraph",
+                f"the source says 21; {FIX_FIGURE}",
+            )
+        ],
+    ),
+    Case(
+        "two figures are in neither of two cited passages",
+        files={
+            CLAIMS: claim(
+                "two",
+                "The agreement covers 1,300 boats after 22 months.",
+                *cites("alpha-2020|the two governments signed a fisheries agreement", CITE_TALKS),
+            )
+        },
+        want=[
+            Want(
+                "number-not-in-source",
+                CLAIMS,
+                "text: ^The",
+                "two",
+                "claim 'two': 22, 1300 in the claim are not in the cited quote or its paragraph",
+                # Every figure of both paragraphs ("the two governments", "March 3").
+                f"the source says 2, 3, 21, 1200; {FIX_FIGURE}",
+            )
+        ],
+    ),
+    Case(
+        "a figure cited from a passage that gives none",
+        files={
+            CLAIMS: claim(
+                "none", "A photo shows 2 harbours.", *cites("alpha-2020|a harbour at dawn")
+            )
+        },
+        want=[
+            Want(
+                "number-not-in-source",
+                CLAIMS,
+                "text: ^A photo",
+                "none",
+                "claim 'none': 2 in the claim is not in the cited quote or its paragraph",
+                f"the cited passage gives no figure; {FIX_FIGURE}",
+            )
+        ],
+    ),
+    Case(
+        "the hint shows the first twelve figures of a passage",
+        files={
+            CLAIMS: claim("many", "There were 115 counts.", *cites("counts|Counts were")),
+            **COUNTS,
+        },
+        want=[
+            Want(
+                "number-not-in-source",
+                CLAIMS,
+                "text: ^There",
+                "many",
+                "claim 'many': 115 in the claim is not in the cited quote or its paragraph",
+                "the source says 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, …; "
+                + FIX_FIGURE,
+            )
+        ],
+    ),
+    Case(
+        "figures and a date in the last paragraph a quote crosses into are found",
+        files={
+            CLAIMS: claim(
+                "crossing", "Analysts counted 42 ships.", "date: '2018-05-05'", *cites(CROSSING)
+            ),
+            **MULTI,
+        },
+        want=[],
+    ),
+    Case(
+        "the hint takes the figures of every paragraph a quote crosses",
+        files={CLAIMS: claim("crossing", "Analysts counted 43 ships.", *cites(CROSSING)), **MULTI},
+        want=[
+            Want(
+                "number-not-in-source",
+                CLAIMS,
+                "text: ^Analysts",
+                "crossing",
+                "claim 'crossing': 43 in the claim is not in the cited quote or its paragraph",
+                f"the source says 5, 42, 2018; {FIX_FIGURE}",
+            )
+        ],
+    ),
+    Case(
+        "a date is not in a passage that crosses paragraphs",
+        files={
+            CLAIMS: claim(
+                "crossing", "Analysts counted ships.", "date: '2018-05-06'", *cites(CROSSING)
+            ),
+            **MULTI,
+        },
+        want=[
+            Want(
+                "date-not-in-source",
+                CLAIMS,
+                "date: ^'2018",
+                "crossing",
+                "claim 'crossing': date 2018-05-06 (6 May 2018) is not in the cited quote or its "
+                "paragraph",
+                "the passage mentions “5 May 2018”" + FIX_DATE,
+            )
+        ],
+    ),
+    Case(
+        "a date in a passage that mentions none",
+        files={
+            CLAIMS: claim(
+                "undated", "The talks were long.", "date: '2020-01-05'", *cites(CITE_TALKS)
+            )
+        },
+        want=[
+            Want(
+                "date-not-in-source",
+                CLAIMS,
+                "date: ^'2020",
+                "undated",
+                "claim 'undated': date 2020-01-05 (5 January 2020) is not in the cited quote or "
+                "its paragraph",
+                "the passage mentions no date" + FIX_DATE,
+            )
+        ],
+    ),
+    Case(
+        "the hint shows the first eight dates of a passage",
+        files={
+            CLAIMS: claim(
+                "dates", "Another meeting was held.", "date: '2010'", *cites("counts|Meetings were")
+            ),
+            **COUNTS,
+        },
+        want=[
+            Want(
+                "date-not-in-source",
+                CLAIMS,
+                "date: ^'2010",
+                "dates",
+                "claim 'dates': date 2010 is not in the cited quote or its paragraph",
+                "the passage mentions “2001”, “2002”, “2003”, “2004”, “2005”, “2006”, “2007”, "
+                "“2008”" + FIX_DATE,
+            )
+        ],
+    ),
+    Case(
+        "a year taken from the source: its month and day must be in the passage",
+        files={
+            CLAIMS: claim(
+                "day",
+                "The governments signed a fisheries agreement.",
+                "date: '2020-03-04'",
+                "date_inferred: year",
+                *cites("alpha-2020|the two governments signed a fisheries agreement"),
+            )
+        },
+        want=[
+            Want(
+                "date-not-in-source",
+                CLAIMS,
+                "date: ^'2020",
+                "day",
+                "claim 'day': month and day 2020-03-04 (4 March 2020) is not in the cited quote "
+                "or its paragraph",
+                "the passage mentions “March 3”" + FIX_DATE,
+            )
+        ],
+    ),
+    Case(
+        "a year taken from the source is not a figure the passage must give",
+        files={
+            CLAIMS: claim(
+                "signed",
+                "In 2020 the governments signed a fisheries agreement.",
+                "date: '2020-03-03'",
+                "date_inferred: year",
+                *cites("alpha-2020|the two governments signed a fisheries agreement"),
+            )
+        },
+        want=[],
+    ),
+]
+
+
+NO_ISSUED = source(
+    "undated-source",
+    "Boats sailed on 5 May.\n",
+    "title: T\ncontainer: C\nauthors: [{family: F}]\nunknown: [issued]\n",
+)
+CITE_MARCH = "alpha-2020|the two governments signed a fisheries agreement"
+CITE_BETA = "beta-2019|In 2019, Japan scrambled jets 390 times"
+FIX_PUBLICATION = "use the source's 'issued' date, or remove 'date_inferred'"
+
+
+def quote(qid: str, *lines: str) -> str:
+    return f"- id: {qid}\n  speaker: Ann Author\n" + "".join(f"  {line}\n" for line in lines)
+
+
+INFERRED_DATES = [
+    Case(
+        "a claim's year is inferred but it has no date",
+        files={
+            CLAIMS: claim(
+                "no-date", "The talks were long.", "date_inferred: year", *cites(CITE_TALKS)
+            )
+        },
+        want=[
+            Want(
+                "inferred-date",
+                CLAIMS,
+                "date_inferred: ^year",
+                "no-date",
+                "claim 'no-date' says its year is inferred but has no 'date'",
+                "add 'date:' or remove 'date_inferred'",
+            )
+        ],
+    ),
+    Case(
+        "a quote's year is inferred but it has no date",
+        files={
+            QUOTES: quote(
+                "q-no-date",
+                "text: the talks had lasted",
+                "source: alpha-2020",
+                "date_inferred: year",
+            )
+        },
+        want=[
+            Want(
+                "inferred-date",
+                QUOTES,
+                "date_inferred: ^year",
+                "q-no-date",
+                "quote 'q-no-date' says its year is inferred but has no 'date'",
+                "add 'date:' or remove 'date_inferred'",
+            )
+        ],
+    ),
+    Case(
+        "a publication date that is none of the cited sources' dates",
+        files={
+            CLAIMS: claim(
+                "when",
+                "The governments signed a fisheries agreement.",
+                "date: '2018'",
+                "date_inferred: publication",
+                *cites(CITE_MARCH, "beta-2019|In 2019, Japan scrambled jets"),
+            )
+        },
+        want=[
+            Want(
+                "inferred-date",
+                CLAIMS,
+                "date: ^'2018",
+                "when",
+                "claim 'when': date 2018 is marked as the publication date, but the cited source "
+                "was issued 2019~, 2020-03",
+                FIX_PUBLICATION,
+            )
+        ],
+    ),
+    Case(
+        "a publication date matches an approximate issued date",
+        files={
+            CLAIMS: claim(
+                "approx",
+                "Japan scrambled jets 390 times.",
+                "date: '2019'",
+                "date_inferred: publication",
+                *cites(CITE_BETA),
+            )
+        },
+        want=[],
+    ),
+    Case(
+        "a publication date from a source with no date",
+        files={
+            CLAIMS: claim(
+                "unknown-day",
+                "Boats sailed.",
+                "date: '2018-05-05'",
+                "date_inferred: publication",
+                *cites("undated-source|Boats sailed"),
+            ),
+            **NO_ISSUED,
+        },
+        want=[
+            Want(
+                "inferred-date",
+                CLAIMS,
+                "date: ^'2018",
+                "unknown-day",
+                "claim 'unknown-day': date 2018-05-05 is marked as the publication date, but the "
+                "cited source was issued on an unknown date",
+                FIX_PUBLICATION,
+            )
+        ],
+    ),
+    Case(
+        "a year inferred from a source with no date",
+        files={
+            CLAIMS: claim(
+                "unknown-year",
+                "Boats sailed.",
+                "date: '2018-05-05'",
+                "date_inferred: year",
+                *cites("undated-source|Boats sailed on 5 May"),
+            ),
+            **NO_ISSUED,
+        },
+        want=[
+            Want(
+                "inferred-date",
+                CLAIMS,
+                "date_inferred: ^year",
+                "unknown-year",
+                "claim 'unknown-year': the year is inferred from the publication date, but no "
+                "cited source has one",
+                "give the source an 'issued' date, or write the date without a year you cannot "
+                "support",
+            )
+        ],
+    ),
+    Case(
+        "an inferred year that is none of the cited sources' years",
+        files={
+            CLAIMS: claim(
+                "wrong-year",
+                "The governments signed a fisheries agreement.",
+                "date: '2021-03-03'",
+                "date_inferred: year",
+                *cites(CITE_MARCH, CITE_BETA),
+            )
+        },
+        want=[
+            Want(
+                "inferred-date",
+                CLAIMS,
+                "date: ^'2021",
+                "wrong-year",
+                "claim 'wrong-year': date 2021-03-03 has year 2021, but the year is inferred from "
+                "the source's publication year (2019, 2020)",
+                "use 2019, 2020, or remove 'date_inferred' if the source states the year",
+            )
+        ],
+    ),
+    Case(
+        "a quote's inferred year is not its source's",
+        files={
+            QUOTES: quote(
+                "q-year",
+                "text: the talks had lasted",
+                "source: alpha-2020",
+                "date: '2021'",
+                "date_inferred: year",
+            )
+        },
+        want=[
+            Want(
+                "inferred-date",
+                QUOTES,
+                "date: ^'2021",
+                "q-year",
+                "quote 'q-year': date 2021 has year 2021, but the year is inferred from the "
+                "source's publication year (2020)",
+                "use 2020, or remove 'date_inferred' if the source states the year",
+            )
+        ],
+    ),
+]
+
+GONE = source(
+    "gone",
+    "The talks had lasted twenty-one months.\n",
+    "title: T\ncontainer: C\nauthors: [{family: F}]\nissued: '2020'\nwithdrawn: true\n",
+)
+CITE_GONE = "gone|The talks had lasted twenty-one months"
+
+WITHDRAWN = [
+    Case(
+        "a claim relies only on a withdrawn source",
+        files={
+            CLAIMS: claim("gone-claim", "The talks lasted 21 months.", *cites(CITE_GONE)),
+            **GONE,
+        },
+        want=[
+            Want(
+                "withdrawn-source",
+                CLAIMS,
+                "^- source: gone",
+                "gone-claim",
+                "claim 'gone-claim' relies only on withdrawn source(s): gone",
+                "cite a source that stands, or remove the claim",
+            )
+        ],
+    ),
+    Case(
+        "a claim that also cites a source that stands",
+        files={
+            CLAIMS: claim("kept", "The talks lasted 21 months.", *cites(CITE_GONE, CITE_TALKS)),
+            **GONE,
+        },
+        want=[],
+    ),
+    Case(
+        "a quote from a withdrawn source",
+        files={QUOTES: quote("gone-quote", "text: The talks had lasted", "source: gone"), **GONE},
+        want=[
+            Want(
+                "withdrawn-source",
+                QUOTES,
+                "source: ^gone",
+                "gone-quote",
+                "quote 'gone-quote' comes from withdrawn source 'gone'",
+                "remove the quote or find it in a source that stands",
+            )
+        ],
+    ),
+]
+
+
+def judgment(jid: str, text: str, *lines: str) -> str:
+    return claim(jid, text, "kind: judgment", *lines)
+
+
+SURE = ("confidence: moderate", "likelihood: likely")
+
+JUDGMENTS = [
+    Case(
+        "a judgment that cites, with no basis and no confidence",
+        files={
+            CLAIMS: judgment(
+                "bare", "Talks are likely to resume.", "likelihood: likely", *cites(CITE_TALKS)
+            )
+        },
+        want=[
+            Want(
+                "judgment-without-basis",
+                CLAIMS,
+                "^- source: alpha",
+                "bare",
+                "judgment 'bare' cites sources itself; a judgment is ours and rests on claims",
+                "move the passage into a fact or assessment and list it in 'basis'",
+            ),
+            Want(
+                "judgment-without-basis",
+                CLAIMS,
+                "text: ^Talks",
+                "bare",
+                "judgment 'bare' has no basis",
+                "add 'basis: [claim ids]' naming the cited claims it rests on",
+            ),
+            Want(
+                "judgment-without-basis",
+                CLAIMS,
+                "text: ^Talks",
+                "bare",
+                "judgment 'bare' has no confidence",
+                "add 'confidence: low|moderate|high'",
+            ),
+        ],
+    ),
+    Case(
+        "a judgment rests on itself and gives no likelihood",
+        files={
+            CLAIMS: judgment(
+                "selfish",
+                "Ties will deepen.",
+                "confidence: low",
+                "basis: [selfish, fisheries-deal, ties-deepen]",
+            )
+        },
+        want=[
+            Want(
+                "judgment-without-basis",
+                CLAIMS,
+                "basis: ^[",
+                "selfish",
+                "judgment 'selfish' lists itself in its basis",
+                None,
+            ),
+            Want(
+                "likelihood-not-in-text",
+                CLAIMS,
+                "text: ^Ties",
+                "selfish",
+                "judgment 'selfish' has no likelihood",
+                "add 'likelihood:' with an ICD 203 term and use it in the text",
+            ),
+        ],
+    ),
+    Case(
+        "a judgment's likelihood is not in its text (in any case)",
+        files={
+            CLAIMS: judgment(
+                "unworded", "Ties will deepen.", *SURE, "basis: [fisheries-deal, ties-deepen]"
+            )
+            + judgment(
+                "shouted",
+                "Ties are LIKELY to deepen.",
+                *SURE,
+                "basis: [fisheries-deal, ties-deepen]",
+            )
+        },
+        want=[
+            Want(
+                "likelihood-not-in-text",
+                CLAIMS,
+                "text: ^Ties will",
+                "unworded",
+                "judgment 'unworded': likelihood 'likely' does not appear in the text",
+                "word the judgment with 'likely'",
+            )
+        ],
+    ),
+    Case(
+        "a judgment's sources are found through the judgments it rests on, cycles cut",
+        files={
+            CLAIMS: judgment("a", "A is likely.", *SURE, "basis: [b, talks-length]")
+            + judgment("b", "B is likely.", *SURE, "basis: [a, scrambles, ties-deepen]")
+            + judgment("c", "C is likely.", *SURE, "basis: [b]")
+        },
+        want=[],
+    ),
+    Case(
+        "a judgment resting on a judgment with one source rests on one source",
+        files={
+            CLAIMS: judgment("d", "D is likely.", *SURE, "basis: [scrambles, ties-deepen]")
+            + judgment("e", "E is likely.", *SURE, "basis: [d]")
+        },
+        want=[
+            Want(
+                "narrow-basis",
+                CLAIMS,
+                f"basis: ^{basis}",
+                jid,
+                f"judgment '{jid}' rests on a single source (beta-2019)",
+                "add basis claims from other sources, or lower the confidence",
+            )
+            for jid, basis in (("d", "[scrambles"), ("e", "[d]"))
+        ],
+    ),
+]
+
+SOURCES = [
+    Case(
+        "a source with no metadata, cited only by a quote",
+        files={
+            QUOTES: quote("q", "text: Boats sailed", "source: bare"),
+            **source("bare", "Boats sailed.\n", "kind: report\n"),
+        },
+        want=[
+            Want(
+                "missing-metadata",
+                "content/sources/bare.yaml",
+                "^id: bare",
+                "bare",
+                "source 'bare' has no title, container, authors, issued",
+                "add them, or if verified not known write "
+                "'unknown: [title, container, authors, issued]'",
+            )
+        ],
+    ),
+    Case(
+        "a source marks given metadata unknown",
+        files={
+            QUOTES: quote("q", "text: Boats sailed", "source: both"),
+            **source(
+                "both",
+                "Boats sailed.\n",
+                "title: T\ncontainer: C\nauthors: [{family: F}]\nissued: '2018'\n"
+                "unknown: [container, issued]\n",
+            ),
+        },
+        want=[
+            Want(
+                "invalid-field",
+                "content/sources/both.yaml",
+                "unknown: ^[",
+                "both",
+                f"source 'both' marks '{key}' unknown but gives it",
+                f"remove '{key}' from 'unknown'",
+            )
+            for key in ("container", "issued")
+        ],
+    ),
+    Case(
+        "a source nothing cites",
+        files=source("spare", "Boats sailed.\n"),
+        want=[
+            Want(
+                "unused-source",
+                "content/sources/spare.yaml",
+                "id: ^spare",
+                "spare",
+                "source 'spare' is not cited by any claim or quote",
+                "cite it, or remove it if it is not needed",
+            )
+        ],
+    ),
+]
+
+# A quote's own text is what is searched: a problem with it points at 'text'.
+QUOTE_TEXTS = [
+    Case(
+        "a misquote",
+        files={
+            QUOTES: quote("q", "text: the talks had lasted twenty-two months", "source: alpha-2020")
+        },
+        want=[
+            Want(
+                "quote-not-found",
+                QUOTES,
+                "text: ^the talks",
+                "q",
+                "quote 'q': quote not found in source 'alpha-2020'; closest is ¶ 3 (83% similar)",
+                "difference [-quote-] {+source+}: the talks had lasted [-twenty-two-] "
+                "{+twenty-one+} months",
+            )
+        ],
+    ),
+    Case(
+        "a quote that cuts a negation",
+        files={
+            QUOTES: quote(
+                "q", "text: will ... settle the territorial dispute", "source: alpha-2020"
+            )
+        },
+        want=[
+            Want(
+                "quote-edit-changes-meaning",
+                QUOTES,
+                "text: ^will",
+                "q",
+                "quote 'q': in the quote from 'alpha-2020' ¶ 4, the omission removes 'not'",
+                "the source reads “will not settle”; quote those words, or cut or bracket "
+                "elsewhere: an edit may not remove or add a negation or a figure",
+            )
+        ],
+    ),
+    Case(
+        "a quote in another paragraph than the one named",
+        files={QUOTES: quote("q", "text: the talks had lasted", "source: alpha-2020", "para: 2")},
+        want=[
+            Want(
+                "bad-locator",
+                QUOTES,
+                "para: ^2",
+                "q",
+                "quote 'q': the quote is in ¶ 3 of 'alpha-2020', not ¶ 2",
+                "write 'para: 3' or remove 'para'",
+            )
+        ],
+    ),
+]
+
+
+NOW = claim(
+    "ties-now",
+    "Analysts now expect economic ties to deepen over the next decade.",
+    *cites("beta-2019|economic ties will deepen over the next decade"),
+)
+PRINT_NOW = (BRIEF, "claims: [talks-length]", "claims: [talks-length, ties-now]")
+REWORD = (
+    "the brief prints it with '(2019)'; reword 'now' so it does not read as current, or give it "
+    "a 'date' its passage states"
+)
+
+OLD_FACTS = [
+    Case(
+        "an old undated fact that speaks of now, printed by two briefs",
+        files={
+            CLAIMS: NOW,
+            "briefings/later.yaml": "title: Later\nas_of: '2022-06'\naudience: Test readers\n"
+            "stale_after_years: 1\nsections:\n  - {type: claims, title: Now, claims: [ties-now]}\n",
+        },
+        edits=[PRINT_NOW, (BRIEF, "audience:", "stale_after_years: 1\naudience:")],
+        want=[
+            Want(
+                "undated-old-fact",
+                CLAIMS,
+                "text: ^Analysts now",
+                "ties-now",
+                "claim 'ties-now' says 'now' but has no date; its source is from 2019, 1 year "
+                "before brief 'brief' and 1 more (as_of 2020-12)",
+                REWORD,
+            )
+        ],
+    ),
+    Case(
+        "an old undated fact, by default three years older than the brief",
+        files={CLAIMS: NOW},
+        edits=[PRINT_NOW, (BRIEF, 'as_of: "2020-12"', 'as_of: "2022-12"')],
+        want=[
+            Want(
+                "undated-old-fact",
+                CLAIMS,
+                "text: ^Analysts now",
+                "ties-now",
+                "claim 'ties-now' says 'now' but has no date; its source is from 2019, 3 years "
+                "before brief 'brief' (as_of 2022-12)",
+                REWORD,
+            )
+        ],
+    ),
+    Case(
+        "an old undated fact only a judgment rests on is not printed",
+        files={CLAIMS: NOW},
+        edits=[
+            (BRIEF, "audience:", "stale_after_years: 1\naudience:"),
+            ("content/claims/main.yaml", "ties-deepen]", "ties-deepen, ties-now]"),
+        ],
+        want=[],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "case",
+    QUOTES_IN_SOURCES
+    + FIGURES_AND_DATES
+    + INFERRED_DATES
+    + WITHDRAWN
+    + JUDGMENTS
+    + SOURCES
+    + QUOTE_TEXTS
+    + OLD_FACTS,
+    ids=lambda c: c.name,
+)
 def test_citation_check_reports(tmp_path: Path, case: Case) -> None:
     assert_reports(tmp_path, case)
+
+
+# --- what the render takes from the check: where a quote is, what it stands for ----------
+
+
+@pytest.fixture(scope="module")
+def minimal(tmp_path_factory: pytest.TempPathFactory) -> Content:
+    content, problems = load_project(Project.at(build_project(tmp_path_factory.mktemp("m") / "p")))
+    assert problems == []
+    return content
+
+
+def cite(quote: str, para: int | None = None, source: str = "alpha-2020") -> Citation:
+    return Citation(source=source, quote=quote, para=para)
+
+
+def test_a_quote_is_located_at_the_paragraph_it_starts_in(minimal: Content) -> None:
+    assert locate(minimal, cite("the talks had lasted")) == 3
+    assert locate(minimal, cite("the talks had lasted", 2)) == 3  # a wrong para is corrected
+    # "agreement" is in paragraphs 2 and 4: the one named wins, else the first.
+    assert locate(minimal, cite("agreement")) == 2
+    assert locate(minimal, cite("agreement", 4)) == 4
+    assert locate(minimal, cite("economic ties will deepen", source="beta-2019")) == 4
+    # Not found, or no text: the para as written (the check reports the quote).
+    assert locate(minimal, cite("bananas", 2)) == 2
+    assert locate(minimal, cite("bananas")) is None
+    assert locate(minimal, cite("the talks", 5, source="gamma")) == 5
+
+
+def test_an_edited_quote_stands_for_the_source_text_as_archived(minimal: Content) -> None:
+    cut = "the agreement “will not settle the territorial dispute” ... patience is needed"
+    assert source_span(minimal, "alpha-2020", cut, 4) == (
+        "the agreement “will not settle the territorial dispute” and that patience is needed"
+    )
+    assert source_span(minimal, "alpha-2020", cut, None) == source_span(
+        minimal, "alpha-2020", cut, 4
+    )
+    bracket = "[A]nalysts argue that economic ties will deepen"
+    assert source_span(minimal, "beta-2019", bracket, None) == (
+        "Analysts argue that economic ties will deepen"
+    )
+    # Nothing to show for a verbatim quote, a quote not found, or a source with no text.
+    assert source_span(minimal, "alpha-2020", "the talks had lasted", 3) is None
+    assert source_span(minimal, "alpha-2020", "bananas ... yellow", None) is None
+    assert source_span(minimal, "gamma", cut, None) is None
+
+
+def test_an_old_fact_is_printed_with_its_year_before_the_final_punctuation() -> None:
+    assert with_year("Talks lasted 21 months.", 2018) == "Talks lasted 21 months (2018)."
+    assert with_year("Did talks end?!", 2018) == "Did talks end (2018)?!"
+    assert with_year("Talks lasted", 2018) == "Talks lasted (2018)"
+    assert with_year("A.B. Talks", 2018) == "A.B. Talks (2018)"
+
+
+def test_which_facts_are_old_in_a_brief(minimal: Content) -> None:
+    brief = minimal.briefings["brief"]
+    claims = minimal.claims
+    later = brief.model_copy(update={"as_of": parse_date("2023-01"), "stale_after_years": 3})
+    # talks-length: an undated fact citing alpha-2020 (issued 2020-03).
+    assert old_fact_year(minimal, claims["talks-length"], later) == 2020
+    assert old_fact_year(minimal, claims["talks-length"], brief) is None  # 2020-12: not old
+    edge = later.model_copy(update={"stale_after_years": 4})
+    assert old_fact_year(minimal, claims["talks-length"], edge) is None  # 3 years < 4
+    never = later.model_copy(update={"stale_after_years": None})
+    assert old_fact_year(minimal, claims["talks-length"], never) is None
+    # Dated facts, assessments and judgments are not printed with a year.
+    assert old_fact_year(minimal, claims["scrambles"], later) is None
+    assert old_fact_year(minimal, claims["ties-deepen"], later) is None
+    # A fact citing a source of unknown date, or only unknown sources, has no year to print.
+    undated = claims["talks-length"].model_copy(
+        update={"cites": (*claims["talks-length"].cites, cite("x", source="gamma"))}
+    )
+    assert old_fact_year(minimal, undated, later) == 2020  # gamma does not exist: left out
+    nowhere = claims["talks-length"].model_copy(update={"cites": (cite("x", source="gamma"),)})
+    assert old_fact_year(minimal, nowhere, later) is None
+    alpha = minimal.sources["alpha-2020"].model_copy(update={"issued": None})
+    unknown = dataclasses.replace(minimal, sources={**minimal.sources, "alpha-2020": alpha})
+    assert old_fact_year(unknown, claims["talks-length"], later) is None
+    # The newest source counts, to its last day: a range issued "2019/2021" is of 2021.
+    both = claims["talks-length"].model_copy(
+        update={"cites": (*claims["talks-length"].cites, cite("x", source="beta-2019"))}
+    )
+    assert old_fact_year(minimal, both, later) == 2020
+    ranged = minimal.sources["beta-2019"].model_copy(update={"issued": parse_date("2019/2021")})
+    spans = dataclasses.replace(minimal, sources={**minimal.sources, "beta-2019": ranged})
+    assert old_fact_year(spans, both, later) is None  # 2023 - 2021 < 3
+    assert old_fact_year(spans, both, later.model_copy(update={"stale_after_years": 2})) == 2021
