@@ -110,18 +110,31 @@ def figures(text: str) -> set[Decimal]:
             continue
         word = word.lower()
         if word in _WORDS:
+            if run and not _continues(run[-1], word):
+                _flush(run, found)
             run.append(word)
         elif word in ORDINALS:
             if run:
                 _flush(run, found)
             found.add(Decimal(ORDINALS[word]))
         elif "-" in word and all(p in _WORDS for p in word.split("-")):
-            run.extend(word.split("-"))
+            parts = word.split("-")
+            if run and not _continues(run[-1], parts[0]):
+                _flush(run, found)
+            run.extend(parts)
         elif run and word != "and":
             _flush(run, found)
     if run:
         _flush(run, found)
     return found
+
+
+def _continues(last: str, word: str) -> bool:
+    """Whether `word` goes on with the figure that `last` ends: "twenty one", "hundred
+    and five", "two hundred thousand"; "five and six" and "twelve, five" are two figures."""
+    if word in SCALES or last in SCALES:
+        return True
+    return last in TENS and _WORDS[word] < 10
 
 
 def _flush(run: list[str], found: set[Decimal]) -> None:

@@ -408,16 +408,22 @@ class SourceText:
         paragraphs = paragraphs_of(raw)
         fold = normalize_source if fold_links else normalize
         normalized = tuple(fold(p) for p in paragraphs)
+        # A paragraph break is white space, and white space around a dash is none.
+        pieces: list[str] = []
         starts, offset = [], 0
-        for para in normalized:
+        for i, para in enumerate(normalized):
+            if i and not (normalized[i - 1].endswith("-") or para.startswith("-")):
+                pieces.append(" ")
+                offset += 1
             starts.append(offset)
-            offset += len(para) + 1
+            pieces.append(para)
+            offset += len(para)
         return cls(
             raw,
             hashlib.sha256(data).hexdigest(),
             paragraphs,
             normalized,
-            " ".join(normalized),
+            "".join(pieces),
             tuple(starts),
             folds_links=fold_links,
         )

@@ -241,6 +241,21 @@ def test_a_paragraph_limits_where_a_quote_may_start() -> None:
     assert text.find("It ... agreed.", 3) is None  # the next start is in no later paragraph
 
 
+@pytest.mark.parametrize(
+    "quote", ["We will not\u2014not ever", "We will not - not ever", "We will not--not ever"]
+)
+def test_a_quote_across_a_paragraph_break_at_a_dash_is_found(quote: str) -> None:
+    """White space around a dash is typography, a paragraph break included: the text
+    joined its paragraphs with a space, so such a quote could never be found."""
+    text = SourceText.from_bytes("He said: \u201cWe will not\u2014\n\nnot ever\n-yield.\n".encode())
+    match = text.find(quote)
+    assert match is not None and (match.para, match.end_para) == (1, 2)
+    assert text.span(match) == "We will not-not ever"
+    assert text.raw_span(match) == "We will not\u2014 not ever"
+    assert text.find("not ever-yield.", 2) is not None
+    assert text.find("We will not not ever") is None
+
+
 def test_the_last_paragraph_is_searched_to_its_end() -> None:
     text = text_of("One thing.", "Another thing.", "It ends ... here.")
     match = text.find("It ... here.", 3)
@@ -608,6 +623,25 @@ def test_the_word_difference_marks_the_quote_s_and_the_source_s_words(
     ],
 )
 def test_figures_are_read_as_values(text: str, values: set) -> None:
+    assert figures(text) == {Decimal(v) for v in values}
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("between five and six ships", {5, 6}),
+        ("twelve, five of them new", {12, 5}),
+        ("one, two, three", {2, 3}),
+        ("twenty thirty", {20, 30}),
+        ("twenty-one twenty-two", {21, 22}),
+        ("nineteen eighty-four", {19, 84}),
+        ("a thousand and one nights", {1001}),
+        ("one hundred twenty-one", {121}),
+    ],
+)
+def test_number_words_side_by_side_are_separate_figures(text: str, values: set) -> None:
+    """ "five and six" was read as 11 and "twelve, five" as 17: a claim "five ships"
+    citing "five and six ships" was told the source says 11."""
     assert figures(text) == {Decimal(v) for v in values}
 
 
