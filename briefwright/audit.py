@@ -412,6 +412,9 @@ def _fonts(resources: Any, seen: set[int]) -> Iterator[Any]:
             yield from _fonts(xobject.get("/Resources"), seen)
 
 
+_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")  # an embedded font program
+
+
 def _glyph_count(descriptor: Any) -> int | None:
     """How many glyphs the embedded font program has (None: not embedded or not read)."""
     from fontTools.ttLib import TTFont
@@ -443,7 +446,10 @@ def unembedded_characters(data: bytes) -> dict[str, str]:
             if font.get("/Subtype") != "/Type0" or "/ToUnicode" not in font:
                 continue
             descendant = font["/DescendantFonts"][0].get_object()
-            count = _glyph_count(descendant["/FontDescriptor"].get_object())
+            descriptor = descendant["/FontDescriptor"].get_object()
+            count = _glyph_count(descriptor)
+            if not any(key in descriptor for key in _PROGRAMS):
+                count = 0  # not embedded: none of its glyphs is in the PDF
             if count is None or descendant.get("/CIDToGIDMap", "/Identity") != "/Identity":
                 continue
             cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")

@@ -212,6 +212,28 @@ def test_a_pdf_whose_text_cannot_be_read_loses_every_claim() -> None:
     assert found == [(c, "its text is not on page 1") for c in rendered("notes").claim_ids]
 
 
+def test_a_font_left_out_of_the_pdf_fails_the_glyph_audit() -> None:
+    # Without its program a reader draws the font's characters with whatever it has, or
+    # as empty boxes: none of them has a glyph in an embedded font.
+    def unembed_japanese(font: Any) -> None:
+        if str(font["/BaseFont"]).endswith("+Briefwright-Noto-Sans-JP"):
+            without_program(font)
+
+    data = edit_fonts(output("notes.pdf"), unembed_japanese)
+    r = rendered("notes")
+    found = audit_output(r, "pdf", data, "b.yaml")
+    assert [(p.code, p.id, (p.line, p.col)) for p in found] == [
+        ("missing-glyph", "fishery-talks-resume", r.claim_where["fishery-talks-resume"]),
+        ("missing-glyph", "notes", (1, 1)),  # the author and title in its note
+    ]
+    claim = r.claim_text["fishery-talks-resume"]
+    assert all(f"'{c}' (U+{ord(c):04X})" in found[0].message for c in claim)
+    assert "of claim 'fishery-talks-resume'" in found[0].message
+    assert "(tried Briefwright-Noto-Sans-JP)" in found[0].message
+    assert "of the citations or bibliography" in found[1].message
+    assert set(unembedded_characters(data)) == set(claim) | set("山田花子日本とロシアの対話")
+
+
 def test_the_intact_pdf_draws_every_character_with_an_embedded_glyph() -> None:
     assert unembedded_characters(output("notes.pdf")) == {}
 
