@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import build_project
 
-from briefwright.citations import locate, old_fact_year, source_span, with_year
+from briefwright.citations import _short, locate, old_fact_year, source_span, with_year
 from briefwright.config import Project
 from briefwright.content import Content
 from briefwright.dates import parse_date
@@ -106,6 +106,22 @@ def assert_reports(tmp_path: Path, case: Case) -> None:
         assert case.also in {p.code for p in problems}
         problems = [p for p in problems if p.code != case.also]
     assert sorted(seen(problems)) == sorted(expected(root, case.want))
+
+
+def claim(cid: str, text: str, *lines: str) -> str:
+    """A claim in YAML: id, text, then its other lines as given (indented two spaces)."""
+    return f"- id: {cid}\n  text: {text}\n" + "".join(f"  {line}\n" for line in lines)
+
+
+def cites(*pairs: str) -> list[str]:
+    """`cites:` lines for (source, quote[, para]) given as 'source|quote[|para]'."""
+    out = ["cites:"]
+    for pair in pairs:
+        sid, quote, *para = pair.split("|")
+        out.append(f"  - source: {sid}")
+        out.append(f"    quote: {quote}")
+        out += [f"    para: {p}" for p in para]
+    return out
 
 
 CITED_TALKS = (
@@ -197,6 +213,28 @@ VALIDATE = [
                 "two-cites",
                 "claim 'two-cites' cites source 'beta-2091', which does not exist "
                 "(did you mean 'beta-2019'?)",
+                "add the source under content/sources/ or correct the id",
+            )
+        ],
+    ),
+    Case(
+        "a claim cites only a missing source",
+        files={
+            CLAIMS: claim(
+                "lost",
+                "The talks lasted 21 months.",
+                *cites(
+                    "zeta|the talks",
+                ),
+            ),
+        },
+        want=[
+            Want(
+                "unknown-source",
+                CLAIMS,
+                "source: ^zeta",
+                "lost",
+                "claim 'lost' cites source 'zeta', which does not exist",
                 "add the source under content/sources/ or correct the id",
             )
         ],
@@ -487,22 +525,6 @@ def test_reference_validation_reports(tmp_path: Path, case: Case) -> None:
 # --- the citation check: quotes are in their sources, figures and dates in the passage ----
 
 
-def claim(cid: str, text: str, *lines: str) -> str:
-    """A claim in YAML: id, text, then its other lines as given (indented two spaces)."""
-    return f"- id: {cid}\n  text: {text}\n" + "".join(f"  {line}\n" for line in lines)
-
-
-def cites(*pairs: str) -> list[str]:
-    """`cites:` lines for (source, quote[, para]) given as 'source|quote[|para]'."""
-    out = ["cites:"]
-    for pair in pairs:
-        sid, quote, *para = pair.split("|")
-        out.append(f"  - source: {sid}")
-        out.append(f"    quote: {quote}")
-        out += [f"    para: {p}" for p in para]
-    return out
-
-
 FIX_QUOTE = "copy the passage exactly from the archived text; mark cuts with '...'"
 FIX_FIGURE = "quote the passage that gives the figure, or correct the figure"
 FIX_DATE = (
@@ -613,12 +635,12 @@ QUOTES_IN_SOURCES = [
         ],
     ),
     Case(
-        "a misquote close to a passage",
+        "a misquote close to the paragraph named",
         files={
             CLAIMS: claim(
                 "misquote",
                 "The talks lasted long.",
-                *cites("alpha-2020|the talks had lasted twenty-two months"),
+                *cites("alpha-2020|the talks had lasted twenty-two months|3"),
             )
         },
         want=[
@@ -880,7 +902,7 @@ INFERRED_DATES = [
         "a claim's year is inferred but it has no date",
         files={
             CLAIMS: claim(
-                "no-date", "The talks were long.", "date_inferred: year", *cites(CITE_TALKS)
+                "no-date", "The talks lasted 21 months.", "date_inferred: year", *cites(CITE_TALKS)
             )
         },
         want=[
@@ -947,6 +969,19 @@ INFERRED_DATES = [
                 "date: '2019'",
                 "date_inferred: publication",
                 *cites(CITE_BETA),
+            )
+        },
+        want=[],
+    ),
+    Case(
+        "a publication date need not be in the cited passage",
+        files={
+            CLAIMS: claim(
+                "published",
+                "The talks lasted 21 months.",
+                "date: '2020-03'",
+                "date_inferred: publication",
+                *cites(CITE_TALKS),
             )
         },
         want=[],
@@ -1282,6 +1317,22 @@ SOURCES = [
 # A quote's own text is what is searched: a problem with it points at 'text'.
 QUOTE_TEXTS = [
     Case(
+        "a quote of brackets only",
+        files={QUOTES: quote("q", "text: '[the talks] ...'", "source: alpha-2020")},
+        want=[
+            Want(
+                "quote-edit-invalid",
+                QUOTES,
+                "text: ^'[the",
+                "q",
+                "quote 'q': the quote's edits cannot be checked against 'alpha-2020': the quote "
+                "has only omissions and brackets, no words",
+                "mark an omission with '...' and an editorial insertion or substitution of a few "
+                "words with '[words]'; see the editor guide",
+            )
+        ],
+    ),
+    Case(
         "a misquote",
         files={
             QUOTES: quote("q", "text: the talks had lasted twenty-two months", "source: alpha-2020")
@@ -1495,3 +1546,27 @@ def test_which_facts_are_old_in_a_brief(minimal: Content) -> None:
     spans = dataclasses.replace(minimal, sources={**minimal.sources, "beta-2019": ranged})
     assert old_fact_year(spans, both, later) is None  # 2023 - 2021 < 3
     assert old_fact_year(spans, both, later.model_copy(update={"stale_after_years": 2})) == 2021
+
+
+def test_a_long_passage_in_a_hint_is_cut_with_an_ellipsis() -> None:
+    assert _short("x" * 160) == "x" * 160
+    assert _short("x" * 161) == "x" * 159 + "…"
+    assert _short("x" * 301, 300) == "x" * 299 + "…"
+
+
+def test_the_difference_a_misquote_hint_shows_is_cut_at_300_characters(tmp_path: Path) -> None:
+    words = " ".join(f"word{i}" for i in range(60))
+    misquote = "Start " + words.replace("word", "ward") + " with 77 boats"
+    case = Case(
+        "long",
+        files={
+            CLAIMS: claim("mis", "Boats.", "cites:", f"  - {{source: long, quote: '{misquote}'}}"),
+            **source("long", f"Start {words} with 77 boats {words} end.\n"),
+        },
+        want=[],
+    )
+    [problem] = check(Project.at(make(tmp_path, case))).problems
+    head = "difference [-quote-] {+source+}: Start [-ward0 ward1 "
+    assert problem.code == "quote-not-found" and problem.hint is not None
+    assert problem.hint.startswith(head) and problem.hint.endswith(" …")
+    assert len(problem.hint) == len("difference [-quote-] {+source+}: ") + 300
