@@ -56,6 +56,7 @@ def text_of(*paragraphs: str) -> SourceText:
         ("a\u2014b", "a-b"),  # an em dash is a dash
         ("a \u2013 b", "a-b"),  # ...and the spaces around a dash are typography
         ("a -- b", "a-b"),  # a run of dashes is one dash
+        ("a - b - c", "a-b-c"),
         (" -x", "-x"),
         ("x - ", "x-"),
         ("a\u2010b\u2011c\u2012d\u2015e\u2212f", "a-b-c-d-e-f"),
@@ -202,7 +203,7 @@ def test_the_hint_compares_a_quote_s_own_words() -> None:
         ("[Then] 21 ships passed", 2, "21 ships passed"),  # an insertion stands for nothing
         ("21 ships passed [then]", 2, "21 ships passed"),
         ("they did not stop.", 2, "they did not stop."),  # across a paragraph break
-        ("they did ... stop. He said", 2, "they did not stop. He said"),
+        ("they did not ... He said", 2, "they did not stop. He said"),
         ("He said he didn't kno[w]", 3, "He said he didn't know"),
         ("He said he didn't kno", None, None),  # a quote ends on a word's end
         ("He said he didn't kno ...", None, None),
@@ -217,7 +218,7 @@ def test_a_quote_is_found_on_word_edges(quote: str, para: int | None, span: str 
         assert match is None
     else:
         assert match is not None
-        assert (match.para, ARCHIVED.span(match)) == (para, span)
+        assert (match.para, ARCHIVED.span(match), match.changes) == (para, span, ())
 
 
 def test_a_quote_found_inside_a_word_first_is_found_where_it_is_a_word() -> None:
@@ -231,6 +232,10 @@ def test_a_quote_found_inside_a_word_first_is_found_where_it_is_a_word() -> None
     assert text.find("legal.", 1) is not None
     assert text.find("legally", 2) is None
     assert text.find("legal", 3) is None  # no such paragraph
+    quoted = SourceText.from_bytes(b'"Legally" is not "Legal" here.\n')
+    match = quoted.find('"Legal')
+    assert match is not None and quoted.span(match) == '"Legal'
+    assert match.start == quoted.joined.index('"Legal"')
 
 
 def test_a_paragraph_limits_where_a_quote_may_start() -> None:
@@ -238,6 +243,7 @@ def test_a_paragraph_limits_where_a_quote_may_start() -> None:
     assert [text.find("It was agreed.", n).para for n in (1, 2)] == [1, 2]  # type: ignore[union-attr]
     assert text.find("It was agreed.", 3) is None
     assert text.find("it ... agreed.", 3) is not None
+    assert [text.find("It ... agreed.", n).para for n in (1, 2)] == [1, 2]  # type: ignore[union-attr]
     assert text.find("It ... agreed.", 3) is None  # the next start is in no later paragraph
 
 
@@ -313,6 +319,12 @@ def test_a_quote_whose_parts_occur_everywhere_is_refused_within_a_budget() -> No
     )
 
 
+def test_a_quote_with_link_syntax_keeps_to_its_paragraph() -> None:
+    text = text_of("See [x](#) here.", "See [x](#) here.")
+    match = text.find("See [x](#) here", 2)
+    assert match is not None and match.para == 2 and match.linked
+
+
 def test_link_syntax_in_a_quote_is_looked_for_as_written() -> None:
     text = SourceText.from_bytes(b"See [the report](#) of [May](#).\n")
     match = text.find("See [the report](#) of")
@@ -344,6 +356,10 @@ def test_link_syntax_in_a_quote_is_looked_for_as_written() -> None:
             [("the bracket '[in 2021]' adds '2021'", "know. Nothing")],
         ),
         ("[No] ships passed", [("the bracket '[No]' adds 'No'", "21 ships")]),
+        (
+            "[Some]thing was agreed.",
+            [("the bracket '[Some]' removes 'Nothing'", "know. Nothing was")],
+        ),
         (
             "He said he didn't know. ... It cost [some] yen.",
             [
@@ -471,6 +487,8 @@ def test_punctuation_at_the_edges_is_no_difference_unless_it_is_the_only_one() -
     assert near.passage == '"We will not yield,"'
     assert near.diff == "We will [-never-] {+not+} yield"
     assert near.score == pytest.approx(0.75)
+    near = text.nearest('"We will never yield,')
+    assert near is not None and near.diff == '"We will [-never-] {+not+} yield'
     # A word that is only punctuation is a word: ";" for "." is shown.
     plain = SourceText.from_bytes(b"we will not yield .\n")
     near = plain.nearest("we will never yield ;")
@@ -489,6 +507,23 @@ def test_the_hint_points_to_the_closest_of_several_paragraphs() -> None:
     assert near.diff == "The ministers met in Moscow in [-late-] June"
     near = text.nearest("ministers met in Moscow early in July")
     assert near is not None and (near.para, near.score) == (3, pytest.approx(12 / 13))
+
+
+def test_of_equally_close_passages_the_first_is_shown() -> None:
+    text = text_of("They met in June.", "They met in June.")
+    near = text.nearest("They met in July.")
+    assert near is not None and near.para == 1
+
+
+def test_in_a_long_passage_common_words_are_compared_like_any_other() -> None:
+    words = ["It", "began"] + ["the", "x"] * 120 + ["and", "ended."]
+    text = SourceText.from_bytes((" ".join(words) + "\n").encode())
+    near = text.nearest("It began zz the yy and ended.")
+    assert near is not None
+    assert near.passage == " ".join(words)
+    assert near.diff.startswith("It began [-zz-] the [-yy-] {+x the x the")
+    assert near.diff.endswith(" the x+} and ended.")
+    assert near.score == pytest.approx(10 / 251)
 
 
 def test_there_is_no_hint_without_words() -> None:
@@ -670,6 +705,8 @@ def test_a_figure_is_shown_as_an_editor_writes_it(value: Decimal, shown: str) ->
         ("2018-06-19/2019-06-21", "19 June 2018 – 21 June 2019"),
         ("2018-06/2018-07", "June 2018 – July 2018"),
         ("2018/2019-06", "2018 – June 2019"),
+        ("2018-06/2018-06-21", "June 2018 – 21 June 2018"),
+        ("2018-05-19/2018-06", "19 May 2018 – June 2018"),
         ("2018-06/2019", "June 2018 – 2019"),
         ("2015~/2016", "c. 2015–2016"),
         ("2018-06-19~/2018-06-21", "c. 19–21 June 2018"),
@@ -790,6 +827,8 @@ def test_the_json_schema_of_a_date_accepts_what_the_reader_accepts() -> None:
         ("Jan 3 to 5", set(), {1}, {(1, 3), (1, 5)}, ("Jan 3 to 5",), set()),
         ("3 and 4 July", set(), {7}, {(7, 3), (7, 4)}, ("3 and 4 July",), set()),
         ("Dec 31 2019", {2019}, {12}, {(12, 31)}, ("Dec 31 2019",), set()),
+        ("by Sept.", set(), {9}, set(), ("Sept",), set()),
+        ("on 2009-12-05", {2009}, {12}, {(12, 5)}, ("2009-12-05",), set()),  # not 2009-12
         ("the 32nd of May", set(), {5}, set(), ("32nd of May",), set()),
         ("in may 2014", {2014}, set(), set(), ("2014",), set()),  # "may" is a word
         ("2014-2016", {2014, 2016}, set(), set(), ("2014-2016",), {(2014, 2016)}),
