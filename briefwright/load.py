@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .characters import hidden_characters
 from .config import Project
 from .content import Content
 from .model import (
@@ -381,6 +382,7 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
         problems.extend(found)
         if doc is not None:
             files[doc.path] = doc.sha256
+            problems.extend(hidden_characters(doc, kind))
         else:
             scan_unread(path, kind)
         return doc

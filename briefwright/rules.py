@@ -42,6 +42,10 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
         "error",
         "a brief's (or the project's) citation_style is not in the packaged CSL collection",
     ),
+    "hidden-character": (
+        "error",
+        "a value holds a control or bidirectional override character the page would not show",
+    ),
     "sources-without-bibliography": (
         "warning",
         "a brief has a sources section, but its citation style prints no bibliography",
