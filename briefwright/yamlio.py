@@ -196,7 +196,12 @@ class _Builder:
             if key_kind is _MapEnd:
                 break
             if key_kind is not _Scalar:
-                raise _Reject(key_event.start_mark, "yaml-syntax", "a key must be plain text")
+                raise _Reject(
+                    key_event.start_mark,
+                    "yaml-syntax",
+                    "a key must be plain text",
+                    "write the key as plain text before its ':'; a list or mapping cannot be a key",
+                )
             self.i += 1
             key = key_event.value
             if not (key_event.tag is None and key_event.anchor is None and key and key != "<<"):
@@ -238,14 +243,25 @@ class _Builder:
             raise _Disagree
         if key_event.tag not in (None, "!"):
             raise _Reject(
-                key_event.start_mark, "yaml-unsafe", f"tag '{key_event.tag}' is not allowed"
+                key_event.start_mark,
+                "yaml-unsafe",
+                f"tag '{key_event.tag}' is not allowed",
+                "remove the tag; a key is plain text",
             )
         if key_event.anchor is not None:
             raise _Reject(
-                key_event.start_mark, "yaml-unsafe", f"anchor '&{key_event.anchor}' is not allowed"
+                key_event.start_mark,
+                "yaml-unsafe",
+                f"anchor '&{key_event.anchor}' is not allowed",
+                "remove the anchor; anchors and aliases are not accepted in content",
             )
         if key == "<<" and not key_event.style:
-            raise _Reject(key_event.start_mark, "yaml-unsafe", "merge keys ('<<') are not allowed")
+            raise _Reject(
+                key_event.start_mark,
+                "yaml-unsafe",
+                "merge keys ('<<') are not allowed",
+                "write the merged keys out in full in this mapping",
+            )
 
     def _check_flow(self, start: events.Event) -> None:
         end = self.events[self.i - 1].end_mark.index
