@@ -45,6 +45,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from . import shards
 from .config import Project
 from .content import Content
 from .pipeline import check, order_problems
@@ -653,37 +654,81 @@ def schedule(content: Content, targets: list[Target]) -> list[list[Target]]:
     return sorted(tasks, key=lambda task: (-costs[id(task)], task[0].brief, task[0].fmt))
 
 
-def parse_shard(text: str) -> tuple[int, int]:
-    """'K/N' (1 ≤ K ≤ N) as (K, N)."""
-    k, _, n = text.partition("/")
-    if not (k.isdigit() and n.isdigit()) or not 1 <= int(k) <= int(n):
-        raise BriefwrightError(f"--shard takes K/N with 1 ≤ K ≤ N (for example 2/4), not {text!r}")
-    return int(k), int(n)
+def shard_parts(
+    content: Content,
+    names: Sequence[str],
+    formats: Sequence[str],
+    n: int,
+    seconds: dict[str, float] | None = None,
+) -> list[list[str]]:
+    """The N parts of the briefs: whole briefs (a brief's formats share one rendering
+    and one manifest entry), weighed by the seconds each target took at its last build
+    (`seconds`, from the cost file) or, without them, by target_cost; heaviest first to
+    the least loaded part (see shards.deal). Deterministic: every runner of a CI matrix
+    computes the same parts from the same content and cost file, and together the parts
+    hold every brief exactly once."""
+    estimates = {
+        name: {
+            fmt: target_cost(content, Target(name, fmt))
+            for fmt in content.briefings[name].formats
+            if fmt in formats
+        }
+        for name in names
+    }
+    return shards.deal(shards.brief_weights(estimates, seconds or {}), n)
 
 
 def shard_briefs(
-    content: Content, names: Sequence[str], formats: Sequence[str], k: int, n: int
+    content: Content,
+    names: Sequence[str],
+    formats: Sequence[str],
+    k: int,
+    n: int,
+    seconds: dict[str, float] | None = None,
 ) -> list[str]:
-    """The briefs of shard K of N: whole briefs (a brief's formats share one rendering
-    and one manifest entry), dealt longest first to the least loaded shard, ties to the
-    lower shard and the lower name. Deterministic: every runner of a CI matrix computes
-    the same partition from the same content, and together the shards hold every brief
-    exactly once."""
-    costs = {
-        name: sum(
-            target_cost(content, Target(name, fmt))
-            for fmt in content.briefings[name].formats
-            if fmt in formats
-        )
-        for name in names
-    }
-    loads = [0.0] * n
-    part: dict[str, int] = {}
-    for name in sorted(names, key=lambda name: (-costs[name], name)):
-        shard = min(range(n), key=lambda i: (loads[i], i))
-        loads[shard] += costs[name]
-        part[name] = shard
-    return [name for name in names if part[name] == k - 1]
+    """The briefs of shard K of N (see shard_parts), in the order of `names`."""
+    part = set(shard_parts(content, names, formats, n, seconds)[k - 1])
+    return [name for name in names if name in part]
+
+
+def _plan_shard(
+    project: Project,
+    content: Content,
+    names: list[str],
+    formats: Sequence[str],
+    shard: tuple[int, int],
+    say: Any,
+) -> tuple[list[str], dict[str, Any]]:
+    """The briefs shard K of N builds, balanced by the cost file in dist/ (a note says
+    when there is none to use), and the partition to record for `merge`."""
+    k, n = shard
+    costs = shards.read_costs(project.dist, project.rel(project.dist / shards.COSTS))
+    if costs.note:
+        say(f"shard {k}/{n}: {costs.note}; {shards.FALLBACK}")
+    parts = shard_parts(content, names, formats, n, costs.seconds)
+    mine = [name for name in names if name in set(parts[k - 1])]
+    say(f"shard {k}/{n}: {', '.join(mine) or 'no brief'}")
+    return mine, {"k": k, "n": n, "basis": shards.basis(costs.seconds), "parts": parts}
+
+
+def _record_costs(
+    project: Project,
+    content: Content,
+    outputs: Sequence[Output],
+    say: Any,
+    shard: dict[str, Any] | None = None,
+) -> None:
+    """Write the cost file (shards.COSTS): the previous costs with those of `outputs`
+    measured now, and the partition of a shard build. Not an output: failing to write it
+    costs the next sharded build its balance, not this build its result."""
+    previous = shards.read_costs(project.dist)
+    made = [(o.target.brief, o.target.fmt, o.seconds) for o in outputs]
+    seconds = shards.recorded(previous, made, content.briefings)
+    try:
+        data = shards.cost_file(seconds, shard)
+        publish_files(project.dist, {shards.COSTS: data}, project.root)
+    except BriefwrightError as exc:
+        say(f"note: the build's costs were not recorded ({exc}); the outputs are published")
 
 
 def merge(project: Project, folders: Sequence[Path], say: Any = None) -> list[Problem]:
@@ -698,9 +743,10 @@ def merge(project: Project, folders: Sequence[Path], say: Any = None) -> list[Pr
         return list(checked.problems)
     content = checked.content
     briefs: dict[str, Any] = {}
+    owners: dict[str, int] = {}
     files: dict[str, bytes] = {}
     fingerprints = set()
-    for folder in folders:
+    for i, folder in enumerate(folders):
         manifest = _read_manifest(folder)
         if not manifest:
             raise BriefwrightError(f"{folder}/{MANIFEST} is missing or unreadable: not a build")
@@ -710,6 +756,7 @@ def merge(project: Project, folders: Sequence[Path], say: Any = None) -> list[Pr
             if name in briefs:
                 raise BriefwrightError(f"brief '{name}' is in two of the merged folders")
             briefs[name] = entry
+            owners[name] = i
             listed += list(entry.get("files", {}).items())
         for rel, digest in listed:
             path = folder / rel
@@ -726,6 +773,12 @@ def merge(project: Project, folders: Sequence[Path], say: Any = None) -> list[Pr
     unknown = sorted(set(briefs) - set(content.briefings))
     if unknown:
         raise BriefwrightError(f"no brief named {', '.join(unknown)} in this project")
+    costs, parts, notes = shards.merged_costs(folders, owners, content.briefings)
+    for note in notes:
+        say(f"note: {note}; the costs of its briefs are not carried over")
+    for i, part in enumerate(parts or []):
+        if part and not set(part) & set(briefs):
+            say(f"note: shard {i + 1}/{len(parts or [])} ({', '.join(part)}) is not merged")
     from .export.index import index_html
 
     version = metadata.version("briefwright") if _installed() else "dev"
@@ -734,6 +787,7 @@ def merge(project: Project, folders: Sequence[Path], say: Any = None) -> list[Pr
     files["index.html"] = index
     ordered["index.html"] = _sha(index)
     ordered["checked"] = fingerprints.pop() if fingerprints else content.fingerprint()
+    files[shards.COSTS] = shards.cost_file(costs)
     files[MANIFEST] = (json.dumps(ordered, indent=2) + "\n").encode("utf-8")
     with _stoppable(), locked(own_dist(project), say):
         _clean_stale_temporaries(project.dist)
@@ -820,9 +874,9 @@ def build(
             f"no brief named {', '.join(repr(n) for n in unknown)}; briefs: "
             + ", ".join(sorted(content.briefings))
         )
+    plan = None
     if shard is not None:
-        names = shard_briefs(content, names, formats, *shard)
-        say(f"shard {shard[0]}/{shard[1]}: {', '.join(names) or 'no brief'}")
+        names, plan = _plan_shard(project, content, names, formats, shard, say)
         if not names:
             return problems
     for line in edition_summary(content, names):
@@ -830,7 +884,10 @@ def build(
     dist = own_dist(project)
     try:
         with _stoppable(), locked(dist, say):
-            return _build_locked(project, content, names, formats, jobs, strict, problems, say)
+            problems = _build_locked(project, content, names, formats, jobs, strict, problems, say)
+            if plan is not None and not has_errors(problems, strict):
+                _record_costs(project, content, [], say, shard=plan)
+            return problems
     except KeyboardInterrupt as exc:
         name = str(exc) if isinstance(exc, BuildInterrupted) else "SIGINT"
         say(f"build stopped by {name}: nothing was published; dist/ is unchanged")
@@ -870,6 +927,7 @@ def _build_locked(
         return problems
     with _held(say):
         _publish(project, content, manifest, digests, outputs)
+    _record_costs(project, content, outputs, say)
     say(f"built {len(stale)} of {len(planned)} outputs into {project.rel(dist)}/")
     return problems
 

@@ -255,7 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             clean(project)
             return 0
-        from .builder import build, merge, parse_shard
+        from .builder import build, merge
+        from .shards import parse_shard
 
         _require_project(project)
         if command == "merge":

@@ -30,6 +30,7 @@ from pypdf.generic import StreamObject
 from briefwright.builder import LOCK, TMP_MARK
 from briefwright.config import BUILTIN_TEMPLATES, Project
 from briefwright.serve import Preview, serve
+from briefwright.shards import COSTS
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
@@ -88,12 +89,15 @@ def make_project(tmp_path: Path):
 
 
 def snapshot(dist: Path, published_only: bool = False) -> dict[str, str]:
-    """sha256 of every file under dist/ (the lock aside); with `published_only`, staged
-    temporaries are left out too (they are checked apart)."""
+    """sha256 of every file under dist/ (the lock and the build's measured costs aside:
+    neither is an output); with `published_only`, staged temporaries are left out too
+    (they are checked apart)."""
     found = {}
     for path in sorted(dist.rglob("*")):
         rel = path.relative_to(dist).as_posix()
-        if path.is_file() and path.name != LOCK and not (published_only and TMP_MARK in rel):
+        if path.name in (LOCK, COSTS) or (published_only and TMP_MARK in rel):
+            continue
+        if path.is_file():
             found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
 
