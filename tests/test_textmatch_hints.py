@@ -7,6 +7,7 @@ differ; figures and dates are read as an editor means them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from decimal import Decimal
 
@@ -197,6 +198,8 @@ def test_the_hint_compares_a_quote_s_own_words() -> None:
     ("quote", "para", "span"),
     [
         ("illegal, since", 1, "illegal, since"),
+        ("While the passage", 1, "While the passage"),  # the text's first word
+        ("It cost 1,200 yen.", 3, "It cost 1,200 yen."),  # ...and its last
         ("[T]he passage was not", 1, "the passage was not"),
         ("Nothing was agreed[.]", 3, "Nothing was agreed"),
         ("Russian", None, None),
@@ -309,6 +312,33 @@ def test_a_bracket_stands_for_at_most_four_words(quote: str, found: bool) -> Non
         )
 
 
+def test_a_long_passage_in_a_refusal_is_cut() -> None:
+    text = SourceText.from_bytes(("Start " + "word " * 60 + "middle end.\n").encode())
+    anchored = text.anchor("Start [it] end.")
+    assert anchored.problem is not None
+    shown = anchored.problem.split("“")[1].rstrip("”")
+    assert shown == ("Start " + "word " * 60)[:159] + "…"
+
+
+def test_more_than_20_edits_are_not_checked() -> None:
+    anchored = ARCHIVED.anchor("While" + " ... was" * 21)
+    assert anchored == textmatch.Anchored(
+        None, "the quote has 21 omissions and brackets; at most 20 are checked"
+    )
+
+
+def test_the_archived_words_of_a_match_keep_their_invisible_characters() -> None:
+    text = SourceText.from_bytes("Their co\u00adoperation \u2018grew\u2019.\n".encode())
+    match = text.find("cooperation 'grew'")
+    assert match is not None
+    assert text.raw_span(match) == "co\u00adoperation \u2018grew\u2019"
+
+
+def test_the_fingerprint_is_the_archived_bytes_sha256() -> None:
+    data = "Tokyo\u2019s reply.\n".encode()
+    assert SourceText.from_bytes(data).sha256 == hashlib.sha256(data).hexdigest()
+
+
 def test_a_quote_whose_parts_occur_everywhere_is_refused_within_a_budget() -> None:
     text = SourceText.from_bytes(("z " + "x " * 6000 + "\n").encode())
     anchored = text.anchor("x ... x ... z")
@@ -405,6 +435,34 @@ def test_a_change_of_meaning_names_the_edit_and_the_source_words(
 )
 def test_a_change_describes_itself(change: Change, said: str) -> None:
     assert change.describe() == said
+
+
+@pytest.mark.parametrize(
+    ("quote", "said", "source"),
+    [
+        ("The area is 5 [km] now.", "the bracket '[km]' removes '²'", "5 km² now"),
+        (
+            "It was a [binding] deal.",
+            "the bracket '[binding]' removes 'non-'",
+            "a non-binding deal",
+        ),
+        (
+            "The talks had lasted ... months.",
+            "the omission removes '21'",
+            "lasted twenty-one months",
+        ),
+    ],
+)
+def test_a_change_names_superscripts_prefixes_and_number_words(
+    quote: str, said: str, source: str
+) -> None:
+    text = SourceText.from_bytes(
+        "The area is 5 km\u00b2 now. It was a non-binding deal. The talks had lasted "
+        "twenty-one months.\n".encode()
+    )
+    match = text.find(quote)
+    assert match is not None
+    assert [(c.describe(), c.source) for c in match.changes] == [(said, source)]
 
 
 def test_a_clean_way_to_match_is_preferred_to_one_that_changes_the_meaning() -> None:
