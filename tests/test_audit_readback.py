@@ -25,6 +25,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
+from briefwright import pandoc
 from briefwright.audit import (
     audit_glyphs,
     audit_intermediate,
@@ -33,6 +34,7 @@ from briefwright.audit import (
     to_unicode_map,
     unembedded_characters,
 )
+from briefwright.problems import BriefwrightError
 from briefwright.render import Rendered
 
 FIXTURES = Path(__file__).parent / "fixtures" / "audit"
@@ -107,6 +109,84 @@ def test_the_fixtures_have_the_cases_the_audit_must_handle() -> None:
     assert "漁業交渉" in notes.claim_text["fishery-talks-resume"]
     assert PUA in author_date.claim_text["private-sign"]
     assert len(PdfReader(io.BytesIO(output("notes-tampered.pdf"))).pages) == 2
+
+
+# --- the intermediate (pandoc's parse of the template's output) ---------------------------
+
+TALKS = "- [The talks lasted 21 months [@alpha-2020, ¶ 3]\\.]{#claim-talks-length .claim .fact}\n"
+
+
+def intermediate(markdown: str) -> list[tuple[str, int, str | None, str, str | None]]:
+    r = rendered("notes")
+    assert TALKS in r.markdown
+    found = audit_intermediate(replace(r, markdown=markdown))
+    assert {(p.code, p.level) for p in found} <= {("citation-dropped", "error")}
+    return [(p.path, p.line, p.id, p.message, p.hint) for p in found]
+
+
+def test_an_intermediate_claim_without_its_citation_is_blamed_on_brief_and_template() -> None:
+    r = rendered("notes")
+    uncited = r.markdown.replace(TALKS, TALKS.replace(" [@alpha-2020, ¶ 3]", ""))
+    why = "no citation of 'alpha-2020'"
+    assert intermediate(uncited) == [
+        (
+            r.brief_path,
+            r.claim_where["talks-length"][0],
+            "talks-length",
+            "claim 'talks-length' reached the intermediate output of brief 'notes' without "
+            f"its citation: {why}",
+            "the template templates/policy-brief/brief.md.j2 must print each claim inside "
+            "[...]{#claim-talks-length} together with its citation",
+        ),
+        (
+            TEMPLATE,
+            1,
+            "talks-length",
+            f"template dropped the citation of claim 'talks-length' in brief 'notes' ({why})",
+            "print claims with the claim() macro, which adds their citations",
+        ),
+    ]
+
+
+def test_an_intermediate_claim_needs_its_element_and_every_source() -> None:
+    r = rendered("notes")
+    gone = r.markdown.replace(TALKS, "- The talks lasted 21 months [@alpha-2020, ¶ 3].\n")
+    assert [(m[2], m[3].split(": ")[-1]) for m in intermediate(gone)][::2] == [
+        ("talks-length", "no element with id claim-talks-length")
+    ]
+    one = r.markdown.replace("[@alpha-2020, ¶ 2; @beta-2019, ¶ 2]", "[@alpha-2020, ¶ 2]")
+    assert [(m[2], m[3].split(": ")[-1]) for m in intermediate(one)][::2] == [
+        ("boats-and-jets", "no citation of 'beta-2019'")
+    ]
+
+
+def test_an_intermediate_claim_may_be_a_block() -> None:
+    r = rendered("notes")
+    block = "::: {#claim-talks-length .claim}\nThe talks lasted 21 months [@alpha-2020].\n:::\n"
+    assert intermediate(r.markdown.replace(TALKS, "") + "\n" + block) == []
+    uncited = block.replace(" [@alpha-2020]", "")
+    assert [m[2] for m in intermediate(r.markdown.replace(TALKS, "") + "\n" + uncited)] == [
+        "talks-length",
+        "talks-length",
+    ]
+
+
+def fake_pandoc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    tool = tmp_path / "pandoc"
+    tool.write_text(f"#!/bin/sh\n{script}\n", "utf-8")
+    tool.chmod(0o755)
+    monkeypatch.setattr(pandoc, "pandoc_path", lambda: str(tool))
+
+
+def test_a_pandoc_that_fails_or_prints_no_ast_is_named_in_the_error(tmp_path, monkeypatch):
+    fake_pandoc(tmp_path, monkeypatch, "echo 'not JSON at all'")
+    with pytest.raises(BriefwrightError) as caught:
+        audit_intermediate(rendered("notes"))
+    assert str(caught.value).startswith("pandoc (audit) printed no readable JSON AST (")
+    assert str(caught.value).endswith("its output began b'not JSON at all\\n'")
+    fake_pandoc(tmp_path, monkeypatch, "echo broken >&2; exit 3")
+    with pytest.raises(BriefwrightError, match=r"^pandoc \(audit\) failed \(exit 3\): broken$"):
+        audit_intermediate(rendered("notes"))
 
 
 # --- PDF: each way a claim can be lost ----------------------------------------------------
@@ -441,6 +521,25 @@ def test_an_emptied_docx_footnote_is_reported() -> None:
     assert dropped("notes", "docx", talks_length_note("Example Times, p. 4.")) == []
 
 
+def test_a_docx_note_is_read_across_its_runs() -> None:
+    # Word splits a run wherever formatting or an edit changes: "Au" + "thor" still names
+    # the author (the note's title and outlet are gone, so only the author can count).
+    split = "Ann Au</w:t></w:r><w:r><w:t>thor, March 2020."
+    assert dropped("notes", "docx", talks_length_note(split)) == []
+
+
+def test_only_a_note_the_claim_refers_to_is_its_citation() -> None:
+    # The claim's footnote reference turned into a comment reference with the same id.
+    comment = docx(
+        "notes",
+        "document",
+        "<w:footnoteReference w:id=",
+        "<w:commentReference w:id=",
+        "talks-length",
+    )
+    assert dropped("notes", "docx", comment) == [("talks-length", "no citation of 'alpha-2020'")]
+
+
 def test_ibid_is_a_citation_in_a_footnote_style_only() -> None:
     assert dropped("notes", "docx", talks_length_note("Ibid., para. 3.")) == []
     ibid = docx(
@@ -477,6 +576,23 @@ def test_a_printed_citation_is_recognised_by_author_title_or_outlet() -> None:
         "beta-2019": {"betareview", "betaquarterly"},
         "moskva-2021": {"иванова", "диалогроссиии", "вымышленнаягазета"},
         "tokyo-2021": {"山田", "日本とロシアの対話", "架空新聞"},
+    }
+
+
+def test_source_markers_are_the_first_author_three_title_words_and_the_outlet() -> None:
+    items = [
+        {
+            "id": "a",
+            "author": [{"literal": "Foreign Ministry"}, {"family": "Second"}],
+            "title": 'The <span class="nocase">iPhone</span> Review of Things',
+        },
+        {"id": "b", "author": [{"given": "Ann"}], "container-title": "Daily News"},
+        {"id": "c"},
+    ]
+    assert source_markers(replace(rendered("notes"), csl_json=items)) == {
+        "a": {"foreignministry", "theiphonereview"},
+        "b": {"dailynews"},
+        "c": set(),
     }
 
 
