@@ -11,6 +11,7 @@ from .config import Project
 from .content import Content
 from .load import load_project
 from .problems import Problem, sort_problems
+from .render import repeated_claims_in
 from .scope import brief_scope, edition_problems
 from .topics import check_topics
 from .validate import check_references
@@ -121,4 +122,5 @@ def check_briefs(content: Content) -> list[Problem]:
                 )
         # Newer sources never reach a brief's scope (its edition); naming one is an error.
         problems += edition_problems(content, name, brief)
+        problems += repeated_claims_in(content, name)
     return problems

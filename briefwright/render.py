@@ -665,6 +665,24 @@ def repeated_claims(state: BriefState) -> list[Problem]:
     return problems
 
 
+# The sections whose claims can print twice; the timeline does not count (repeated_claims).
+_TELLING = (JudgmentsSection, ClaimsSection, PositionsSection, OptionsSection)
+
+
+def repeated_claims_in(content: Content, name: str) -> list[Problem]:
+    """The brief's `repeated-claim` warnings without rendering it, for `check`.
+
+    Builds only the views of the sections that print claims, in the brief's edition, as
+    render_brief does; their other problems are check's own rules and are left to them.
+    """
+    content = edition(content, content.briefings[name]).content
+    state = BriefState(content, name, content.briefings[name])
+    for index, section in enumerate(state.briefing.sections):
+        if isinstance(section, _TELLING):
+            section_view(state, index, section)
+    return repeated_claims(state)
+
+
 def _printing_name(section: Section, keys: Keys) -> str:
     """The section's title, and the actor or option the claim was printed under."""
     kind: str = getattr(section, "type", "")

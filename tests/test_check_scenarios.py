@@ -26,7 +26,6 @@ RENDER_ONLY = {
     "export-failed",
     "pdf-warning",
     "pandoc-warning",
-    "repeated-claim",
     "empty-timeline",
 }
 # Rules whose scenario cannot be a small folder (a file over a size cap), proved elsewhere.
