@@ -11,7 +11,6 @@ from .config import Project
 from .content import Content
 from .load import load_project
 from .problems import Problem, sort_problems
-from .render import repeated_claims_in
 from .scope import brief_scope, edition_problems
 from .topics import check_topics
 from .validate import check_references
@@ -98,6 +97,8 @@ def _without_follow_ons(content: Content, problems: list[Problem]) -> list[Probl
 
 def check_briefs(content: Content) -> list[Problem]:
     """Rules about what a brief relies on: stale sources, items newer than its edition."""
+    from .render import repeated_claims_in  # jinja2 and the exporters: only with briefs
+
     problems: list[Problem] = []
     for name, brief in content.briefings.items():
         for source_id in sorted(brief_scope(content, brief).sources):

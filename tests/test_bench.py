@@ -53,9 +53,10 @@ def test_same_seed_same_bytes(corpus: Path, tmp_path: Path) -> None:
     assert _files(other) != _files(corpus)
 
 
-def test_corpus_passes_the_check_without_a_single_problem(corpus: Path) -> None:
+def test_corpus_passes_the_check_without_an_error(corpus: Path) -> None:
     result = check(Project.at(corpus))
-    assert result.problems == []
+    # The synthetic brief prints some claims twice: repeated-claim warnings, no error.
+    assert {p.code for p in result.problems} == {"repeated-claim"}
     content = result.content
     assert len(content.claims) == 60 and len(content.sources) == 4
     assert all(8_000 <= len(t.raw.encode()) <= 13_000 for t in content.texts.values())
@@ -110,7 +111,8 @@ def test_pick_claim_edits_one_claim_in_place(corpus: Path, tmp_path: Path) -> No
     text = path.read_text("utf-8")
     path.write_text(text[: pick["at"]] + " (edited, take a)" + text[pick["at"] :], "utf-8")
     result = check(Project.at(project))
-    assert result.problems == []
+    # The synthetic brief prints some claims twice (repeated-claim warnings): no error.
+    assert {p.code for p in result.problems} <= {"repeated-claim"}
     assert result.content.claims[pick["claim"]].text.endswith("(edited, take a)")
     assert pick["brief"] == "synthetic"
 

@@ -383,6 +383,7 @@ VALIDATE_BRIEF = [
                 "key judgments are claims of 'kind: judgment'",
             ),
         ],
+        also="repeated-claim",  # talks-length is printed in Background too
     ),
     Case(
         "a claims section names a missing claim",
