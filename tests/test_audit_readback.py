@@ -23,7 +23,13 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
 
 from briefwright import pandoc
 from briefwright.audit import (
@@ -223,6 +229,25 @@ def test_a_pdf_claim_must_show_a_citation_of_every_source_it_relies_on() -> None
     ]
 
 
+def test_a_pdf_citation_with_figures_is_found_in_visual_order() -> None:
+    # PDF text puts digits (and right-to-left runs) in visual order, so a marker holding
+    # a figure, like a title "2019 Defense White Paper", is compared as letters in order
+    # plus a bag of the rest. notes.pdf prints "March 2020, para. 3" in alpha-2020's note.
+    r = rendered("notes")
+    items = [i for i in r.csl_json if i["id"] != "alpha-2020"]
+    items.append({"id": "alpha-2020", "title": "March 2020, para"})
+    assert source_markers(replace(r, csl_json=items))["alpha-2020"] == {"march2020para"}
+    found = audit_output(replace(r, csl_json=items), "pdf", output("notes.pdf"), "b.yaml")
+    assert found == []
+    items[-1] = {"id": "alpha-2020", "title": "March 1787, para"}
+    found = audit_output(replace(r, csl_json=items), "pdf", output("notes.pdf"), "b.yaml")
+    assert [(p.id, p.message.split(": ")[-1]) for p in found] == [
+        (c, "no citation of 'alpha-2020' on page 1")
+        for c in r.claim_ids
+        if "alpha-2020" in r.claim_sources[c]
+    ]
+
+
 def test_the_pdf_audit_reports_dropped_citations_before_missing_glyphs() -> None:
     r = rendered("author-date")
     text = {**r.claim_text, "talks-length": "The talks lasted 78 months."}
@@ -338,6 +363,114 @@ def test_a_character_without_a_glyph_is_named_with_its_claim_and_font() -> None:
         "with no glyph in any embedded font (tried DejaVu-Serif); readers see empty boxes"
     )
     assert "assets/fonts/" in problem.hint and "fonts.css" in problem.hint
+
+
+def edit_serif(change: Callable[[Any], None]) -> bytes:
+    """author-date.pdf with `change` applied to DejaVu-Serif (the font that lacks U+E000)."""
+
+    def serif_only(font: Any) -> None:
+        if str(font["/BaseFont"]).endswith("+DejaVu-Serif"):
+            change(font)
+
+    return edit_fonts(output("author-date.pdf"), serif_only)
+
+
+def test_the_glyph_audit_reads_every_embedded_program_and_names_fonts_plainly() -> None:
+    def as_open_type(font: Any) -> None:
+        # A CFF-flavoured OpenType font is embedded as /FontFile3; it is counted the same.
+        d = descriptor(font)
+        d[NameObject("/FontFile3")] = d.pop("/FontFile2")
+
+    assert list(unembedded_characters(edit_serif(as_open_type))) == [PUA]
+
+    def untagged(font: Any) -> None:  # a font embedded whole has no "ABCDEF+" subset tag
+        font[NameObject("/BaseFont")] = NameObject("/DejaVu-Serif")
+
+    data = edit_serif(untagged)
+    assert unembedded_characters(data) == {PUA: "/DejaVu-Serif"}
+    [problem] = audit_glyphs(rendered("author-date"), data, "b.yaml")
+    assert "(tried DejaVu-Serif);" in problem.message
+
+
+def test_a_font_that_cannot_be_checked_does_not_stop_the_glyph_audit() -> None:
+    # Without a ToUnicode map nothing says which character a glyph was drawn for; the
+    # fonts after it on the page are still checked.
+    def first_without_map(data: bytes) -> bytes:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        fonts = writer.pages[0]["/Resources"]["/Font"]
+        first = next(iter(fonts.values())).get_object()
+        assert not str(first["/BaseFont"]).endswith("+DejaVu-Serif")
+        without_text_map(first)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    assert list(unembedded_characters(first_without_map(output("author-date.pdf")))) == [PUA]
+
+
+def test_glyph_ids_are_only_judged_when_they_are_the_fonts_own() -> None:
+    # A font whose CIDs reach its glyphs through a table: the ids in the ToUnicode map are
+    # not glyph ids, so they say nothing about missing glyphs.
+    def mapped(font: Any) -> None:
+        descendant = font["/DescendantFonts"][0].get_object()
+        table = DecodedStreamObject()
+        table.set_data(bytes(range(256)) * 2)
+        descendant[NameObject("/CIDToGIDMap")] = table
+
+    assert unembedded_characters(edit_serif(mapped)) == {}
+
+
+def map_notdef_to(char: str) -> bytes:
+    """author-date.pdf with DejaVu-Serif's glyph 0 (.notdef) also mapped to `char`."""
+
+    def remap(font: Any) -> None:
+        stream = font["/ToUnicode"].get_object()
+        extra = f"1 beginbfchar\n<0000> <{ord(char):04X}>\nendbfchar\nendcmap"
+        cmap = stream.get_data().decode("latin-1").replace("endcmap", extra)
+        stream.set_data(cmap.encode("latin-1"))
+
+    return edit_serif(remap)
+
+
+@pytest.mark.parametrize("char", [" ", "\x07", "\u200b"])
+def test_an_invisible_character_without_a_glyph_is_not_reported(char: str) -> None:
+    # A space, a control or a format character: nobody sees a box where nothing is drawn.
+    assert list(unembedded_characters(map_notdef_to(char))) == [PUA]
+
+
+def test_a_visible_character_drawn_as_notdef_is_reported() -> None:
+    assert sorted(unembedded_characters(map_notdef_to("Ж"))) == ["Ж", PUA]
+
+
+def in_a_figure(data: bytes, *, twice: bool = False) -> bytes:
+    """The PDF with its page fonts moved into a form XObject (as a figure draws text)."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    resources = writer.pages[0]["/Resources"]
+    form = DecodedStreamObject()
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([NumberObject(0)] * 4),
+            NameObject("/Resources"): DictionaryObject({NameObject("/Font"): resources["/Font"]}),
+        }
+    )
+    ref = writer._add_object(form)
+    if twice:  # a form that draws itself: the audit must not go round forever
+        form["/Resources"][NameObject("/XObject")] = DictionaryObject({NameObject("/Me"): ref})
+    xobjects = resources.get("/XObject") or DictionaryObject()
+    xobjects[NameObject("/Figure1")] = ref
+    resources[NameObject("/XObject")] = xobjects
+    del resources[NameObject("/Font")]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_fonts_of_a_figure_are_checked_too() -> None:
+    assert list(unembedded_characters(in_a_figure(output("author-date.pdf")))) == [PUA]
+    looped = in_a_figure(output("author-date.pdf"), twice=True)
+    assert list(unembedded_characters(looped)) == [PUA]
 
 
 def glyph_places(r: Rendered) -> list[tuple[str, str, tuple[int, int]]]:
