@@ -45,9 +45,10 @@ def tree(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def started(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("init") / "river-briefs"
+@pytest.fixture
+def started(tmp_path: Path) -> Path:
+    # A project per test: one that builds must not leave dist/ for the one that lists files.
+    root = tmp_path / "river-briefs"
     assert main(["init", str(root), "--title", 'The "Tamber" briefs']) == 0
     return root
 
