@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .characters import hidden_characters
+from .characters import HIDDEN, hidden_characters
 from .config import Project
 from .content import Content
 from .model import (
@@ -74,6 +74,24 @@ def require_inside(project: Project, path: Path, action: str) -> Path:
         f"refusing to {action} {shown}: it is a link to a place outside the project; "
         "replace the link with a real file inside the project (or remove it)"
     )
+
+
+def _may_hide(value: Any) -> bool:
+    """Whether any string of a parsed file (a value or a key) holds a HIDDEN character:
+    one search of them all joined, so hidden_characters walks only the rare file that
+    does."""
+    texts: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return HIDDEN.search("\n".join(texts)) is not None
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -361,8 +379,11 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
         if kind in ("claim", "quote"):
             mark_unread("cited-source", list(_named_sources(value)), spot)
 
+    root = project.root.resolve()  # once: resolving costs a system call per part
+
     def read(path: Path, kind: str) -> Document | None:
-        if not inside_project(project, path):
+        resolved = path.resolve()  # once for both the check below and the shown path
+        if not resolved.is_relative_to(root):
             # A link committed in a pull request must not make CI read (and print parts
             # of) a file outside the project.
             shown = path.relative_to(project.root).as_posix()  # rel() would follow the link
@@ -378,11 +399,16 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
                 )
             )
             return None
-        doc, found = load_file(path, project.rel(path))
+        try:
+            shown = resolved.relative_to(project.root).as_posix()  # as project.rel(path)
+        except ValueError:
+            shown = project.rel(path)
+        doc, found = load_file(path, shown)
         problems.extend(found)
         if doc is not None:
             files[doc.path] = doc.sha256
-            problems.extend(hidden_characters(doc, kind))
+            if _may_hide(doc.value):  # one search of all its strings; most files pass
+                problems.extend(hidden_characters(doc, kind))
         else:
             scan_unread(path, kind)
         return doc
@@ -438,6 +464,7 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
 
     sources: dict[str, Source] = {}
     texts: dict[str, SourceText] = {}
+    folders: dict[Path, Path] = {}  # each folder resolved once
     for path, source in read_singles(_yaml_files(project.sources), Source, "source"):
         named_after(
             path,
@@ -447,7 +474,8 @@ def _load_project(project: Project) -> tuple[Content, list[Problem]]:
             f"source id '{source.id}' differs from its file name '{path.name}'",
         )
         _add(sources, source.id, source, problems, "source")
-        text = _read_text(project, path.parent, source, problems)
+        folder = folders.setdefault(path.parent, path.parent.resolve())
+        text = _read_text(project, path.parent, source, problems, folder)
         if text is not None:
             texts[source.id] = text
             files[project.rel(path.parent / source.text)] = text.sha256
@@ -535,11 +563,17 @@ def _brief_files(project: Project, problems: list[Problem]) -> list[Path]:
 
 
 def _read_text(
-    project: Project, folder: Path, source: Source, problems: list[Problem]
+    project: Project,
+    folder: Path,
+    source: Source,
+    problems: list[Problem],
+    resolved: Path | None = None,
 ) -> SourceText | None:
+    """The source's archived text, read from `folder` (`resolved`: the folder with its
+    links followed, if the caller has it)."""
     target = (folder / source.text).resolve()
     # The archived text must sit beside its YAML: no '../' or absolute paths from content.
-    if target.parent != folder.resolve() or Path(source.text).name != source.text:
+    if target.parent != (resolved or folder.resolve()) or Path(source.text).name != source.text:
         problems.append(
             problem_at(
                 source,

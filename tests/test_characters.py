@@ -83,3 +83,24 @@ def test_the_set_is_exactly_controls_and_bidi_formatting() -> None:
     expected = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} - set("\t\n\r")
     expected |= {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
     assert refused == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '- id: c\n  text: "a\\x01b"\n',
+        '- id: c\n  cites:\n    - {source: s, quote: "x\\u202ey"}\n',
+        '"k\\x02": v\n',
+        'sections:\n  - {type: claims, "n\\u2066": [1, 2]}\n',
+        "- id: c\n  text: fine\n  cites: [{source: s, quote: plain}]\n",
+        '- id: c\n  text: "a\\u200eb\\xadc"\n',
+    ],
+)
+def test_loading_scans_a_file_for_hidden_characters_whenever_one_is_there(text: str) -> None:
+    # load.py searches all of a file's strings at once and walks them (hidden_characters)
+    # only when that search finds one: the two must agree on every file.
+    from briefwright.load import _may_hide
+
+    doc, _ = parse(text, "content/claims/a.yaml")
+    assert doc is not None
+    assert _may_hide(doc.value) == bool(hidden_characters(doc, "claim"))
