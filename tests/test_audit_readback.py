@@ -209,6 +209,19 @@ def test_a_tampered_pdf_names_each_claim_it_lost_and_how() -> None:
     ]
 
 
+def test_a_claim_must_start_on_the_page_of_its_anchor() -> None:
+    # notes-tampered.pdf prints "...and Japan scrambled jets 390 times in 2019" at the top
+    # of page 2, after its page break; scrambles is anchored on page 1, which does not
+    # print these words: their being on the next page is not enough.
+    r = rendered("notes")
+    text = {**r.claim_text, "scrambles": "and Japan scrambled jets 390 times in 2019."}
+    found = audit_output(replace(r, claim_text=text), "pdf", output("notes-tampered.pdf"), "b")
+    assert [(p.id, p.message.split(": ")[-1]) for p in found][1] == (
+        "scrambles",
+        "its text is not on page 1",
+    )
+
+
 def test_a_pdf_claim_must_show_its_figures_not_only_its_words() -> None:
     # Digits are compared as a bag of the page and the next (right-to-left runs come out
     # in visual order), but they are compared: notes.pdf prints no 7 and no 8.
@@ -575,6 +588,18 @@ def test_an_html_claim_without_its_element_text_or_citation_is_reported() -> Non
     ]
     uncited = html("author-date", 'class="citation" data-cites="beta-2019"', 'class="x"')
     assert dropped("author-date", "html", uncited) == [("scrambles", "no citation of 'beta-2019'")]
+
+
+def test_every_html_claim_with_an_empty_citation_is_reported() -> None:
+    page = output("notes.html").decode("utf-8")
+    for n in (1, 2):
+        note = re.search(rf'(<li id="fn{n}">)(.*?)(<a href="#fnref{n}")', page, re.S)
+        assert note is not None
+        page = page[: note.start(2)] + "<p>" + page[note.end(2) :]
+    assert dropped("notes", "html", page.encode()) == [
+        ("talks-length", "its citation is empty"),
+        ("scrambles", "its citation is empty"),
+    ]
 
 
 def test_an_emptied_html_footnote_or_in_text_citation_is_reported() -> None:
