@@ -172,12 +172,26 @@ def paragraphs_of(text: str) -> tuple[str, ...]:
 # --- the meaning an edit may not change ---------------------------------------------------
 
 
+# Cyrillic and Greek letters drawn like Latin ones: a bracketed "[nоt]" with a Cyrillic
+# "о" is printed as "not" and must count as one.
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХІЈЅУаеорсухіјѕԁһԛԝӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαινρτυχκɡ",
+    "ABEKMHOPCTXIJSYaeopcyxijsdhqwlABEZHIKMNOPTYXoaivptuxkg",
+)
+
+
+def as_read(text: str) -> str:
+    """Text as a reader reads it, for the meaning checks only (matching keeps every
+    character apart): fullwidth letters as plain ones (NFKC: "[ｎｏｔ]"), any case, and
+    Cyrillic or Greek look-alikes of Latin letters as those letters."""
+    return unicodedata.normalize("NFKC", text).translate(_LOOKALIKES).casefold()
+
+
 def negations(text: str) -> list[str]:
     """The negating words of a text ("not", "never", "didn't", "n't" of a cut word)."""
     found = []
     for word in _WORD.findall(text):
-        # NFKC: a bracketed fullwidth "[ｎｏｔ]" reads as "not" (matching keeps them apart).
-        low = unicodedata.normalize("NFKC", word).lower()
+        low = as_read(word)
         if low in NEGATIONS or low.endswith("n't"):
             found.append(word)
     return found
@@ -231,7 +245,7 @@ NEGATING_PREFIXES = frozenset({"un", "non", "in", "im", "il", "ir", "dis"})
 
 def _dropped_prefix(removed: str, added: str) -> str | None:
     """The negating prefix a substitution cuts off the front of a word, if any."""
-    source, kept = removed.strip().casefold(), added.strip().casefold()
+    source, kept = as_read(removed.strip()), as_read(added.strip())
     if not kept or not source.endswith(kept) or " " in source:
         return None
     prefix = source[: -len(kept)].rstrip("-")

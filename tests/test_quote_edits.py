@@ -201,6 +201,7 @@ def test_link_syntax_the_archived_text_has_is_matched_literally() -> None:
     [
         ("The passage was [lawful] under the treaty", False),
         ("The passage was [l]awful under the treaty", False),
+        ("The passage was [l\u0430wful] under the treaty", False),  # Cyrillic а
         ("The passage was un[lawful] under the treaty", True),
         ("[t]he passage was unlawful under the treaty", True),
     ],
@@ -212,3 +213,17 @@ def test_a_bracket_may_not_cut_a_negating_prefix(quote: str, ok: bool) -> None:
     assert (match.changes == ()) is ok
     if not ok:
         assert match.changes[0].removed == ("un-",)
+
+
+@pytest.mark.parametrize(
+    "bracket",
+    [
+        "n\u043et",  # Cyrillic о
+        "\u039d\u039f\u03a4",  # Greek capitals Ν Ο Τ
+        "n\u03bft",  # Greek ο
+        "n\u0435v\u0435r",  # Cyrillic е
+    ],
+)
+def test_a_bracket_may_not_add_a_negation_in_look_alike_letters(bracket: str) -> None:
+    # Printed, "[nоt]" reads as "not" whatever alphabet its "о" comes from.
+    assert changes(f"He said he [{bracket}] didn't know.") == [((), (bracket,))]
