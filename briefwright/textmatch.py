@@ -199,8 +199,9 @@ def negations(text: str) -> list[str]:
 
 def numbers_in(text: str) -> set[str]:
     """The figures of a text (digits and number words, as values) and any other
-    numeric character (superscripts, fractions), shown as written."""
-    found = {show(f) for f in figures(text)}
+    numeric character (superscripts, fractions), shown as written. Number words are
+    read through look-alike letters ("twеnty" with a Cyrillic е is printed as twenty)."""
+    found = {show(f) for f in figures(text.translate(_LOOKALIKES))}
     found |= {c for c in text if c.isnumeric() and not ("0" <= c <= "9")}
     return found
 

@@ -215,6 +215,11 @@ def test_a_bracket_may_not_cut_a_negating_prefix(quote: str, ok: bool) -> None:
         assert match.changes[0].removed == ("un-",)
 
 
+def test_a_bracket_may_not_add_a_figure_in_look_alike_letters() -> None:
+    # "[tw\u0435nty]" (Cyrillic е) is printed as "twenty".
+    assert changes("He said he [tw\u0435nty] didn't know.") == [((), ("20",))]
+
+
 @pytest.mark.parametrize(
     "bracket",
     [
