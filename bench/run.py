@@ -868,15 +868,50 @@ def bench_scale(
     return table
 
 
+COSTS = ".briefwright-costs.json"  # briefwright.shards.COSTS (the package is not imported here)
+
+
+def _vary_briefs(root: Path, briefs: int, pdf_every: int) -> None:
+    """Briefs of different sizes, as a real project has: brief b prints 4 to 32 of the
+    claims synth.py gave it, and every `pdf_every`-th brief is also a PDF."""
+    for b in range(briefs):
+        path = root / "briefings" / ("synthetic.yaml" if b == 0 else f"synthetic-{b + 1}.yaml")
+        text = path.read_text("utf-8")
+        listed = re.search(r"^    claims: \[(.*)\]$", text, re.MULTILINE)
+        assert listed is not None, path
+        keep = listed.group(1).split(", ")[: 4 + (b * 7) % 29]
+        text = text.replace(listed.group(0), f"    claims: [{', '.join(keep)}]")
+        if pdf_every and b % pdf_every == pdf_every - 1:
+            text = re.sub(r"^formats: \[(.*)\]$", r"formats: [\1, pdf]", text, flags=re.M)
+        path.write_text(text, "utf-8")
+
+
+def _shard_line(stderr: str, k: int, n: int) -> list[str]:
+    found = re.search(rf"^shard {k}/{n}: (.*)$", stderr, re.MULTILINE)
+    return [] if found is None or found.group(1) == "no brief" else found.group(1).split(", ")
+
+
+def _predicted(costs: dict[str, float], parts: list[list[str]]) -> float:
+    """max/mean of the shards' loads by the first build's recorded costs: what a
+    partition by those costs aims at, and how far the estimate's is from it."""
+    loads = [sum(v for k, v in costs.items() if k.partition("/")[0] in set(part)) for part in parts]
+    mean = statistics.mean(loads)
+    return max(loads) / mean if mean else 1.0
+
+
 def bench_shards(
     work: Path,
     say: Callable[[str], None] = print,
     briefs: int = 60,
     counts: Sequence[int] = (1, 2, 4),
-    formats: str = "html, pdf, docx",
+    formats: str = "html",
+    pdf_every: int = 10,
 ) -> Table:
-    """A synthetic project of many briefs built as 1, 2 and 4 shards, one after another
-    (each shard as a CI runner would: a fresh project copy, -j 1), then merged."""
+    """A synthetic project of many briefs of different sizes built as 1, 2 and 4 shards,
+    one after another (each shard as a CI runner would: a fresh project copy, -j 1),
+    then merged: first balanced by the content's estimate (no cost file), then by the
+    costs the one-shard build (a first, whole build) recorded, copied into every shard's
+    dist/ as the workflow restores it."""
     sys.path.insert(0, str(BENCH))
     from synth import generate
 
@@ -888,44 +923,77 @@ def bench_shards(
             claims=20 * briefs,
             sources=briefs // 2,
             seed=1,
-            printed=12,
+            printed=32,
             briefs=briefs,
             formats=formats,
         )
+        _vary_briefs(source, briefs, pdf_every)
     table = Table(
-        f"shards: {briefs} synthetic briefs ({formats}), each shard -j 1, one after another",
-        ["shards", "shard times (wall)", "shard CPU", "balance (max/mean CPU)", "merge"],
+        f"shards: {briefs} synthetic briefs of 4-32 claims ({formats}; every "
+        f"{pdf_every}th also PDF), each shard -j 1, one after another",
+        [
+            "balanced by",
+            "shards",
+            "shard times (wall, s)",
+            "shard CPU (s)",
+            "balance (max/mean CPU)",
+            "balance by the recorded costs",
+            "merge",
+        ],
     )
-    for n in counts:
-        outs, walls, cpus = [], [], []
-        for k in range(1, n + 1):
-            root = work / f"shard-run-{n}-{k}"
-            if root.exists():
-                shutil.rmtree(root)
-            shutil.copytree(source, root)
-            say(f"shard {k}/{n} ...")
-            ran = run_build(root, "-j", "1", "--shard", f"{k}/{n}")
-            walls.append(ran.seconds)
-            cpus.append(ran.cpu)
-            outs.append(root / "dist")
-        merged = work / f"shard-merged-{n}"
-        if merged.exists():
-            shutil.rmtree(merged)
-        shutil.copytree(source, merged)
-        ran = run_process(
-            [sys.executable, "-m", "briefwright.cli", "-C", str(merged), "merge", *map(str, outs)]
-        )
-        if ran.returncode != 0:
-            raise RuntimeError(f"merge failed: {ran.stderr[-2000:]}")
-        table.rows.append(
-            [
-                str(n),
-                " ".join(f"{w:.1f}" for w in walls),
-                " ".join(f"{c:.1f}" for c in cpus),
-                f"{max(cpus) / statistics.mean(cpus):.2f}",
-                secs(ran.seconds),
-            ]
-        )
+    costs_file: Path | None = None
+    for mode in ("estimate", "costs"):
+        for n in counts:
+            if mode == "costs" and (n == 1 or costs_file is None):
+                continue  # one shard is the whole build whichever the balance
+            outs, walls, cpus, parts = [], [], [], []
+            for k in range(1, n + 1):
+                root = work / f"shard-{mode}-{n}-{k}"
+                if root.exists():
+                    shutil.rmtree(root)
+                shutil.copytree(source, root)
+                if mode == "costs" and costs_file is not None:
+                    (root / "dist").mkdir()
+                    shutil.copy2(costs_file, root / "dist" / COSTS)
+                say(f"shard {k}/{n} ({mode}) ...")
+                ran = run_build(root, "-j", "1", "--shard", f"{k}/{n}", cold=False)
+                if (mode == "costs") == ("content's estimate" in ran.stderr):
+                    raise RuntimeError(f"shard {k}/{n} did not balance by the {mode}")
+                walls.append(ran.seconds)
+                cpus.append(ran.cpu)
+                parts.append(_shard_line(ran.stderr, k, n))
+                if (root / "dist" / "manifest.json").exists():
+                    outs.append(root / "dist")
+            merged = work / f"shard-merged-{mode}-{n}"
+            if merged.exists():
+                shutil.rmtree(merged)
+            shutil.copytree(source, merged)
+            tool = [sys.executable, "-m", "briefwright.cli", "-C", str(merged)]
+            ran = run_process([*tool, "merge", *map(str, outs)])
+            if ran.returncode != 0:
+                raise RuntimeError(f"merge failed: {ran.stderr[-2000:]}")
+            if n == 1:
+                costs_file = merged / "dist" / COSTS  # the first build's costs, merged
+            aimed = "–"
+            if costs_file is not None:
+                recorded = json.loads(costs_file.read_text("utf-8"))["costs"]
+                aimed = f"{_predicted(recorded, parts):.2f}"
+            table.rows.append(
+                [
+                    "estimate" if mode == "estimate" else "last costs",
+                    str(n),
+                    " ".join(f"{w:.1f}" for w in walls),
+                    " ".join(f"{c:.1f}" for c in cpus),
+                    f"{max(cpus) / statistics.mean(cpus):.2f}",
+                    aimed,
+                    secs(ran.seconds),
+                ]
+            )
+    table.notes.append(
+        "estimate: format weight × (claims printed + 20), no cost file; last costs: the "
+        f"wall seconds each target took in the one-shard build ({COSTS}, as merged); "
+        "every shard also checks the whole content (about a second)"
+    )
     return table
 
 

@@ -195,9 +195,19 @@ def test_many_briefs_each_printing_its_own_slice(tmp_path: Path) -> None:
 
 def test_shards_bench_builds_and_merges_a_tiny_project(tmp_path: Path) -> None:
     table = bench.bench_shards(
-        tmp_path, say=lambda line: None, briefs=4, counts=(1, 2), formats="html"
+        tmp_path, say=lambda line: None, briefs=4, counts=(1, 2), formats="html", pdf_every=0
     )
-    assert [row[0] for row in table.rows] == ["1", "2"]
-    assert len(table.rows[1][1].split()) == 2  # one time per shard
-    merged = json.loads((tmp_path / "shard-merged-2" / "dist" / "manifest.json").read_text())
-    assert len(merged["briefs"]) == 4
+    # By the estimate as 1 and 2 shards, then by the costs the one-shard build recorded.
+    assert [row[:2] for row in table.rows] == [
+        ["estimate", "1"],
+        ["estimate", "2"],
+        ["last costs", "2"],
+    ]
+    assert len(table.rows[2][2].split()) == 2  # one time per shard
+    for mode in ("estimate", "costs"):
+        merged = tmp_path / f"shard-merged-{mode}-2" / "dist"
+        assert len(json.loads((merged / "manifest.json").read_text())["briefs"]) == 4
+        assert len(json.loads((merged / bench.COSTS).read_text())["costs"]) == 4
+    from briefwright.shards import COSTS
+
+    assert bench.COSTS == COSTS
