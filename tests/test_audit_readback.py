@@ -375,7 +375,10 @@ def test_a_character_without_a_glyph_is_named_with_its_claim_and_font() -> None:
         f"the PDF of brief 'author-date' prints '{PUA}' (U+E000) of claim 'private-sign' "
         "with no glyph in any embedded font (tried DejaVu-Serif); readers see empty boxes"
     )
-    assert "assets/fonts/" in problem.hint and "fonts.css" in problem.hint
+    assert problem.hint == (
+        "add a font that covers these characters to the template's assets/fonts/ and "
+        "fonts.css (see its assets/README.md), or write the text without them"
+    )
 
 
 def edit_serif(change: Callable[[Any], None]) -> bytes:
@@ -433,26 +436,77 @@ def test_glyph_ids_are_only_judged_when_they_are_the_fonts_own() -> None:
     assert unembedded_characters(edit_serif(mapped)) == {}
 
 
-def map_notdef_to(char: str) -> bytes:
-    """author-date.pdf with DejaVu-Serif's glyph 0 (.notdef) also mapped to `char`."""
+def map_glyph(char: str, past_end: int | None = None) -> bytes:
+    """author-date.pdf with a DejaVu-Serif glyph also mapped to `char`: glyph 0 (.notdef),
+    else the glyph `past_end` places after the font's last one (0: the first id past it)."""
 
     def remap(font: Any) -> None:
+        count = _glyph_count_of(font)
+        gid = 0 if past_end is None else count + past_end
         stream = font["/ToUnicode"].get_object()
-        extra = f"1 beginbfchar\n<0000> <{ord(char):04X}>\nendbfchar\nendcmap"
+        extra = f"1 beginbfchar\n<{gid:04X}> <{ord(char):04X}>\nendbfchar\nendcmap"
         cmap = stream.get_data().decode("latin-1").replace("endcmap", extra)
         stream.set_data(cmap.encode("latin-1"))
 
     return edit_serif(remap)
 
 
+def _glyph_count_of(font: Any) -> int:
+    from fontTools.ttLib import TTFont
+
+    program = descriptor(font)["/FontFile2"].get_object().get_data()
+    return TTFont(io.BytesIO(program))["maxp"].numGlyphs
+
+
 @pytest.mark.parametrize("char", [" ", "\x07", "\u200b"])
 def test_an_invisible_character_without_a_glyph_is_not_reported(char: str) -> None:
     # A space, a control or a format character: nobody sees a box where nothing is drawn.
-    assert list(unembedded_characters(map_notdef_to(char))) == [PUA]
+    assert list(unembedded_characters(map_glyph(char))) == [PUA]
 
 
-def test_a_visible_character_drawn_as_notdef_is_reported() -> None:
-    assert sorted(unembedded_characters(map_notdef_to("Ж"))) == ["Ж", PUA]
+def test_a_visible_character_drawn_as_notdef_or_past_the_last_glyph_is_reported() -> None:
+    assert sorted(unembedded_characters(map_glyph("Ж"))) == ["Ж", PUA]
+    assert sorted(unembedded_characters(map_glyph("Ж", past_end=0))) == ["Ж", PUA]
+    assert sorted(unembedded_characters(map_glyph("Ж", past_end=-1))) == [PUA]
+
+
+def test_a_font_without_a_cid_map_maps_cids_to_glyphs_one_to_one() -> None:
+    # /CIDToGIDMap is optional and /Identity by default: such a font is checked.
+    def no_map(font: Any) -> None:
+        del font["/DescendantFonts"][0].get_object()[NameObject("/CIDToGIDMap")]
+
+    assert list(unembedded_characters(edit_serif(no_map))) == [PUA]
+
+
+def test_a_font_without_a_name_is_shown_as_a_question_mark() -> None:
+    def nameless(font: Any) -> None:
+        del font[NameObject("/BaseFont")]
+
+    data = edit_serif(nameless)
+    assert unembedded_characters(data) == {PUA: "?"}
+    [problem] = audit_glyphs(rendered("author-date"), data, "b.yaml")
+    assert "(tried ?);" in problem.message
+
+
+def test_every_character_and_font_is_listed_in_order() -> None:
+    # With no font embedded, each claim's problem lists all its characters, sorted, and
+    # every font that drew them, sorted.
+    def unembedded(font: Any) -> None:
+        without_program(font)
+
+    r = rendered("notes")
+    found = audit_output(r, "pdf", edit_fonts(output("notes.pdf"), unembedded), "b.yaml")
+    by_claim = {p.id: p.message for p in found if p.id in r.claim_ids}
+    assert sorted(by_claim) == sorted(r.claim_ids)
+    for claim_id, message in by_claim.items():
+        shown = re.search(r"prints (.*) of claim", message)
+        assert shown is not None, message
+        chars = {c for c in r.claim_text[claim_id] if not c.isspace()}
+        assert shown[1] == ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars))
+    fonts = re.search(r"\(tried (.*)\);", by_claim["talks-length"])
+    assert fonts is not None and len(fonts[1].split(", ")) > 1
+    assert fonts[1].split(", ") == sorted(fonts[1].split(", "))
+    assert "+" not in fonts[1] and "/" not in fonts[1]
 
 
 def in_a_figure(data: bytes, *, twice: bool = False) -> bytes:
@@ -519,7 +573,8 @@ def test_a_missing_glyph_is_placed_in_each_claim_that_prints_it() -> None:
 def test_a_missing_glyph_outside_claims_is_placed_in_the_brief_item(block, place) -> None:
     r = rendered("author-date")
     text = {k: v.replace(PUA, "") for k, v in r.claim_text.items()}
-    markdown = r.markdown.replace(PUA, "") + "\n\n" + block + "\n\nAfter.\n"
+    earlier = "::: {#quote-earlier .notable-quote}\nNothing unusual.\n:::"
+    markdown = r.markdown.replace(PUA, "") + f"\n\n{earlier}\n\n{block}\n\nAfter.\n"
     assert glyph_places(replace(r, claim_text=text, markdown=markdown)) == [
         ("author-date", place, (1, 1))
     ]
@@ -554,6 +609,8 @@ endcmap"""
         4: "fi",
     }
     assert to_unicode_map("no maps here") == {}
+    # A broken entry (half a surrogate pair) reads as U+FFFD instead of failing the audit.
+    assert to_unicode_map("beginbfchar\n<0005> <D800>\nendbfchar") == {5: "\ufffd"}
 
 
 # --- HTML: edited copies ------------------------------------------------------------------
