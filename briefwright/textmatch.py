@@ -187,10 +187,14 @@ def as_read(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_LOOKALIKES).casefold()
 
 
+# Invisible characters inside a word: "[n\u200bot]" is printed as "not".
+_HIDDEN_IN_WORD = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
 def negations(text: str) -> list[str]:
     """The negating words of a text ("not", "never", "didn't", "n't" of a cut word)."""
     found = []
-    for word in _WORD.findall(text):
+    for word in _WORD.findall(_HIDDEN_IN_WORD.sub("", text)):
         low = as_read(word)
         if low in NEGATIONS or low.endswith("n't"):
             found.append(word)
@@ -201,7 +205,7 @@ def numbers_in(text: str) -> set[str]:
     """The figures of a text (digits and number words, as values) and any other
     numeric character (superscripts, fractions), shown as written. Number words are
     read through look-alike letters ("twеnty" with a Cyrillic е is printed as twenty)."""
-    found = {show(f) for f in figures(text.translate(_LOOKALIKES))}
+    found = {show(f) for f in figures(_HIDDEN_IN_WORD.sub("", text).translate(_LOOKALIKES))}
     found |= {c for c in text if c.isnumeric() and not ("0" <= c <= "9")}
     return found
 
