@@ -483,6 +483,23 @@ VALIDATE_BRIEF = [
 # References to an item that could not be loaded are counted, not reported one by one.
 UNCHECKED = [
     Case(
+        "references to the actors of a file that could not be loaded are counted",
+        edits=[("content/actors.yaml", "- {id: china", "\t- {id: china")],
+        also="yaml-syntax",
+        # Two claims, a quote, japan's position, an option and a positions section.
+        want=[
+            Want(
+                "unchecked-references",
+                "content/actors.yaml",
+                "^- {id: japan",
+                None,
+                "6 references to ids in content/actors.yaml were not checked: the file could "
+                "not be loaded",
+                "fix the error reported here; the references are checked again then",
+            )
+        ],
+    ),
+    Case(
         "a reference to an invalid option is counted",
         edits=[("content/options/main.yaml", "  title: Deepen economic engagement\n", "")],
         also="invalid-field",
@@ -962,12 +979,19 @@ INFERRED_DATES = [
         ],
     ),
     Case(
-        "a publication date matches an approximate issued date",
+        "a publication date matches an approximate issued date, approximate or not",
         files={
             CLAIMS: claim(
                 "approx",
                 "Japan scrambled jets 390 times.",
                 "date: '2019'",
+                "date_inferred: publication",
+                *cites(CITE_BETA),
+            )
+            + claim(
+                "both-approx",
+                "Japan scrambled jets 390 times.",
+                "date: '2019~'",
                 "date_inferred: publication",
                 *cites(CITE_BETA),
             )
@@ -1433,6 +1457,31 @@ OLD_FACTS = [
                 REWORD,
             )
         ],
+    ),
+    Case(
+        "old undated facts that say when their present was",
+        files={
+            CLAIMS: claim(
+                "then",
+                "Analysts then said ties now deepen over the next decade.",
+                *cites("beta-2019|economic ties will deepen over the next decade"),
+            )
+            + claim(
+                "wrote",
+                "Ties now deepen over the next decade, when Beta wrote.",
+                *cites("beta-2019|economic ties will deepen over the next decade"),
+            )
+            + claim(
+                "year",
+                "In 2019 Japan now scrambled jets 390 times.",
+                *cites("beta-2019|In 2019, Japan scrambled jets 390 times"),
+            )
+        },
+        edits=[
+            (BRIEF, "claims: [talks-length]", "claims: [talks-length, then, wrote, year]"),
+            (BRIEF, "audience:", "stale_after_years: 1\naudience:"),
+        ],
+        want=[],
     ),
     Case(
         "an old undated fact only a judgment rests on is not printed",
