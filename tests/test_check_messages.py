@@ -702,8 +702,9 @@ MULTI = source(
 )
 COUNTS = source(
     "counts",
-    "Counts were 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113 and 114.\n"
-    "Meetings were held in 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008 and 2009.\n",
+    "Counts were 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112 and 113.\n"
+    "Meetings were held in 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008 and 2009.\n"
+    "Tallies were 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211 and 212.\n",
 )
 CROSSING = "multi|Analysts counted boats on Monday"
 
@@ -762,20 +763,53 @@ FIGURES_AND_DATES = [
         ],
     ),
     Case(
-        "the hint shows the first twelve figures of a passage",
+        "the hint shows twelve figures of a passage and marks the rest",
         files={
-            CLAIMS: claim("many", "There were 115 counts.", *cites("counts|Counts were")),
+            CLAIMS: claim("many", "There were 115 counts.", *cites("counts|Counts were"))
+            + claim("twelve", "There were 215 tallies.", *cites("counts|Tallies were")),
             **COUNTS,
         },
         want=[
             Want(
                 "number-not-in-source",
                 CLAIMS,
-                "text: ^There",
+                "text: ^There were 115",
                 "many",
                 "claim 'many': 115 in the claim is not in the cited quote or its paragraph",
                 "the source says 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, …; "
                 + FIX_FIGURE,
+            ),
+            Want(
+                "number-not-in-source",
+                CLAIMS,
+                "text: ^There were 215",
+                "twelve",
+                "claim 'twelve': 215 in the claim is not in the cited quote or its paragraph",
+                "the source says 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212; "
+                + FIX_FIGURE,
+            ),
+        ],
+    ),
+    Case(
+        "a figure and a date a bracket adds are reported once, as the edit",
+        files={
+            CLAIMS: claim(
+                "added",
+                "In 2018 Japan scrambled jets 390 times.",
+                "date: '2018'",
+                *cites("beta-2019|'[In 2018,] Japan scrambled jets 390 times'"),
+            )
+        },
+        want=[
+            Want(
+                "quote-edit-changes-meaning",
+                CLAIMS,
+                "quote: ^'[In",
+                "added",
+                "claim 'added': in the quote from 'beta-2019' ¶ 2, the bracket '[In 2018,]' adds "
+                "'2018'",
+                "the source reads “2019, Japan”; quote those words, or cut or bracket elsewhere: "
+                "an edit may not remove or add a negation or a figure",
             )
         ],
     ),
