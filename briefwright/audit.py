@@ -143,21 +143,31 @@ def _cite_ids(node: Any) -> set[str]:
     return {c["citationId"] for n in _walk(node) if n.get("t") == "Cite" for c in n["c"][0]}
 
 
-def audit_intermediate(rendered: Rendered) -> list[Problem]:
-    """Check the intermediate as pandoc parses it (the template's own output)."""
-    with_ids: dict[str, set[str]] = {}
+def _parse(markdown: str) -> dict[str, Any]:
     out = pandoc.run(
         [pandoc.pandoc_path(), "--from", pandoc.READER, "--to", "json", "--sandbox"],
-        stdin=rendered.markdown.encode("utf-8"),
+        stdin=markdown.encode("utf-8"),
         what="pandoc (audit)",
     )
     try:
-        ast = json.loads(out)
+        ast: dict[str, Any] = json.loads(out)
     except ValueError as exc:
         # pandoc exited 0 but printed no AST: a broken install, not a template problem.
         raise BriefwrightError(
             f"pandoc (audit) printed no readable JSON AST ({exc}); its output began {out[:60]!r}"
         ) from exc
+    return ast
+
+
+def audit_intermediate(rendered: Rendered, ast: dict[str, Any] | None = None) -> list[Problem]:
+    """Check the intermediate as pandoc parses it (the template's own output).
+
+    `ast` is pandoc's parse of `rendered.markdown` when the build has it already (the
+    one the writers start from: export.parse); without it pandoc parses here.
+    """
+    with_ids: dict[str, set[str]] = {}
+    if ast is None:
+        ast = _parse(rendered.markdown)
     for node in _walk(ast.get("blocks", [])):
         if node.get("t") in ("Span", "Div"):
             ident = node["c"][0][0]

@@ -558,9 +558,10 @@ def _failed(target: Target, where: str, message: str) -> Problem:
 
 
 # What the targets of one brief share, within one build and one process: the rendering
-# (loading, rendering and the pandoc audit of the intermediate are the same for every
-# format) and the HTML page, which the PDF is made from. Cleared by _run_targets.
-_renders: dict[tuple[str, str], tuple[Any, list[Problem], str]] = {}
+# and pandoc's parse of it (loading, rendering, citeproc and the audit of the
+# intermediate are the same for every format) and the HTML page, which the PDF is made
+# from. Cleared by _run_targets.
+_renders: dict[tuple[str, str], tuple[Any, Any, list[Problem], str]] = {}
 _pages: dict[tuple[str, str], bytes] = {}
 
 
@@ -573,7 +574,7 @@ def _produce(content: Content, target: Target) -> Output:
     hide the problems of the others.
     """
     from .audit import audit_intermediate, audit_output
-    from .export import EXPORTERS
+    from .export import EXPORTERS, parse
     from .render import render_brief
 
     start = time.perf_counter()
@@ -585,23 +586,25 @@ def _produce(content: Content, target: Target) -> Output:
         return Output(target, data, extras or {}, problems, time.perf_counter() - start)
 
     key = (str(project.root), target.brief)
+    # The work folders sit in the build's scratch folder in dist/, so that one left behind
+    # by a killed build is removed by the next.
+    scratch = in_dist(project.dist, SCRATCH)
     if key not in _renders:
         where = content.briefings[target.brief].where.path
         try:
             rendered = render_brief(content, target.brief)
-            problems = list(rendered.problems) + audit_intermediate(rendered)
+            with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=scratch) as work:
+                parsed = parse(rendered, Path(work))
+            problems = list(rendered.problems) + audit_intermediate(rendered, parsed.ast)
         except BriefwrightError as exc:
             return done(exc.problems or [_failed(target, where, str(exc))])
-        except OSError as exc:  # a full disk while pandoc's audit writes its work files
+        except OSError as exc:  # a full disk while pandoc writes its work files
             return done([_failed(target, where, f"{type(exc).__name__}: {exc}")])
-        _renders[key] = (rendered, problems, where)
-    rendered, shared, where = _renders[key]
+        _renders[key] = (rendered, parsed, problems, where)
+    rendered, parsed, shared, where = _renders[key]
     problems = list(shared)
     if has_errors(problems):
         return done(problems)
-    # The work folder sits in the build's scratch folder in dist/, so that one left behind
-    # by a killed build is removed by the next.
-    scratch = in_dist(project.dist, SCRATCH)
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=scratch) as work:
         try:
             if target.fmt == "pdf" and key in _pages:
@@ -609,7 +612,7 @@ def _produce(content: Content, target: Target) -> Output:
 
                 data = export_pdf(rendered, Path(work), screen_page=_pages[key])
             else:
-                data = EXPORTERS[target.fmt](rendered, Path(work))
+                data = EXPORTERS[target.fmt](rendered, Path(work), parsed)
         except BriefwrightError as exc:
             return done(problems + (exc.problems or [_failed(target, where, str(exc))]))
         except Exception as exc:  # a crash in WeasyPrint is this target's failure, not ours

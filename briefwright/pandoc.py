@@ -79,25 +79,28 @@ def run(
 
 
 def convert(
-    markdown: str,
+    markdown: str | bytes,
     to: str,
     extra: Sequence[str] = (),
     *,
     cwd: Path,
     output: Path | None = None,
     where: str = "<intermediate>",
+    reader: str = READER,
 ) -> tuple[bytes, list[Problem]]:
     """Convert the intermediate with pandoc; return the output and pandoc's warnings.
 
     `extra` carries files (CSL, bibliography, template, reference doc) which the sandbox
-    lets pandoc read because they are named on the command line.
+    lets pandoc read because they are named on the command line. `reader` "json" takes
+    pandoc's own AST of the intermediate (which the restricted READER made).
     """
     log = cwd / f"pandoc-{to}.log.json"
-    argv = [pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--log", str(log)]
+    argv = [pandoc_path(), "--from", reader, "--to", to, "--sandbox", "--log", str(log)]
     argv += list(extra)
     if output is not None:
         argv += ["--output", str(output)]
-    out = run(argv, stdin=markdown.encode("utf-8"), cwd=cwd, what=f"pandoc (to {to})")
+    stdin = markdown.encode("utf-8") if isinstance(markdown, str) else markdown
+    out = run(argv, stdin=stdin, cwd=cwd, what=f"pandoc (to {to})")
     problems = _warnings(log, where)
     if output is not None:
         out = output.read_bytes()

@@ -217,3 +217,30 @@ def test_outputs_are_reproducible_with_source_date_epoch(tmp_path, monkeypatch):
     assert reader.metadata.get("/CreationDate", "").startswith("D:20231114")
     created = Document(io.BytesIO(outputs["docx"])).core_properties.created
     assert created is not None and created.isoformat().startswith("2023-11-14T22:13:20")
+
+
+def test_docx_from_the_shared_parse_is_what_pandoc_makes_from_the_markdown(built, tmp_path) -> None:
+    """The DOCX writer starts from the parse the HTML shares (citations linked there):
+    unlinking them and the PNG figure must give pandoc's own DOCX of the Markdown with
+    unlinked citations, byte for byte (the timeline and a linked citation included)."""
+    from briefwright import pandoc
+    from briefwright.export import build_date, write_inputs
+    from briefwright.export.docx import _png_figure, finish_docx
+
+    for rendered, files in built.values():
+        work = tmp_path / rendered.brief
+        args = write_inputs(rendered, work, link_citations=False)
+        reference = rendered.template_file("reference.docx")
+        if reference.is_file():
+            args += ["--reference-doc", str(reference)]
+        args += ["--toc", "--toc-depth=2", "--metadata", "toc-title=Contents"]
+        markdown = rendered.markdown
+        figure = _png_figure(rendered)
+        if figure is not None:
+            markdown = markdown.replace(f"]({figure[0]})", f"]({figure[1]})")
+        data, problems = pandoc.convert(
+            markdown, "docx", args, cwd=work, output=work / "direct.docx"
+        )
+        assert problems == []
+        assert files["docx"] == finish_docx(data, rendered.meta, build_date()), rendered.brief
+        assert b'href="#ref-' in files["html"]  # the shared parse links its citations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from .. import pandoc
 from ..problems import BriefwrightError
 from ..render import Rendered
 from ..timeline import timeline_png
-from . import build_date, write_inputs
+from . import Parsed, build_date, parse
 from .meta import BriefMeta, xml_text
 
 _CORE = "docProps/core.xml"
@@ -208,28 +209,102 @@ def finish_docx(data: bytes, meta: BriefMeta, when: datetime | None) -> bytes:
     )
 
 
-def _with_png_figure(rendered: Rendered) -> str:
-    """The intermediate with the timeline as PNG: pandoc embeds SVG in DOCX without a PNG
-    fallback, which Word 2016+ shows but LibreOffice and older Word do not."""
+def _png_figure(rendered: Rendered) -> tuple[str, str] | None:
+    """The timeline's SVG data: URI and its PNG replacement: pandoc embeds SVG in DOCX
+    without a PNG fallback, which Word 2016+ shows but LibreOffice and older Word do not."""
     if rendered.figure_svg is None:
-        return rendered.markdown
+        return None
     svg_uri = "data:image/svg+xml;base64," + base64.b64encode(rendered.figure_svg).decode()
     png_uri = (
         "data:image/png;base64," + base64.b64encode(timeline_png(rendered.figure_svg)).decode()
     )
-    return rendered.markdown.replace(f"]({svg_uri})", f"]({png_uri})")
+    return svg_uri, png_uri
 
 
-def export_docx(rendered: Rendered, work: Path) -> bytes:
-    # Linked citations turn whole notes into blue hyperlinks in Word; plain text reads better.
-    args = write_inputs(rendered, work, link_citations=False)
+def _for_word(node: Any, figure: tuple[str, str] | None, in_cite: bool = False) -> Any:
+    """The AST as Word gets it: citations not linked to the bibliography (linked, they
+    turn whole notes into blue hyperlinks; plain text reads better) and the figure as PNG.
+
+    An unwrapped link's text joins the text beside it as one Str, as pandoc's reader
+    would have made it (so the DOCX is byte for byte what citeproc without links gives).
+    """
+    if isinstance(node, dict):
+        kind = node.get("t")
+        if kind == "Image" and figure and node["c"][2][0] == figure[0]:
+            return {"t": "Image", "c": [node["c"][0], node["c"][1], [figure[1], node["c"][2][1]]]}
+        inner = in_cite or kind == "Cite"
+        return {k: _for_word(v, figure, inner) for k, v in node.items()}
+    if not isinstance(node, list):
+        return node
+    out: list[Any] = []
+    joinable = False  # the last item came out of an unwrapped link
+    for item in node:
+        if in_cite and _is_bibliography_link(item):
+            for part in _for_word(item["c"][1], figure, True):
+                _append_inline(out, part)
+            joinable = True
+            continue
+        item = _for_word(item, figure, in_cite)
+        if joinable:
+            _append_inline(out, item)
+        else:
+            out.append(item)
+        joinable = False
+    return out
+
+
+def _append_inline(out: list[Any], item: Any) -> None:
+    if out and _is_str(item) and _is_str(out[-1]):
+        out[-1] = {"t": "Str", "c": out[-1]["c"] + item["c"]}
+    else:
+        out.append(item)
+
+
+def _is_bibliography_link(item: Any) -> bool:
+    """A link citeproc made from a citation to its entry (link-citations)."""
+    return (
+        isinstance(item, dict)
+        and item.get("t") == "Link"
+        and str(item["c"][2][0]).startswith("#ref-")
+    )
+
+
+def _is_str(item: Any) -> bool:
+    return isinstance(item, dict) and item.get("t") == "Str"
+
+
+def word_ast(rendered: Rendered, parsed: Parsed) -> bytes:
+    """The parsed intermediate for the DOCX writer (see _for_word)."""
+    figure = _png_figure(rendered)
+    if not parsed.linked and figure is None:
+        return parsed.json
+    ast = _for_word(json.loads(parsed.json), figure)
+    if parsed.linked:
+        ast["meta"]["link-citations"] = {"t": "MetaBool", "c": False}
+    return json.dumps(ast, ensure_ascii=False).encode("utf-8")
+
+
+def export_docx(rendered: Rendered, work: Path, parsed: Parsed | None = None) -> bytes:
+    parsed = parsed or parse(rendered, work)
+    if parsed.problems:
+        raise BriefwrightError(
+            f"pandoc could not make DOCX for '{rendered.brief}'", list(parsed.problems)
+        )
+    work.mkdir(parents=True, exist_ok=True)
+    args = []
     reference = rendered.template_file("reference.docx")
     if reference.is_file():
         args += ["--reference-doc", str(reference)]
     args += ["--toc", "--toc-depth=2", "--metadata", "toc-title=Contents"]
     out = work / "brief.docx"
     data, problems = pandoc.convert(
-        _with_png_figure(rendered), "docx", args, cwd=work, output=out, where=rendered.brief_path
+        word_ast(rendered, parsed),
+        "docx",
+        args,
+        cwd=work,
+        output=out,
+        where=rendered.brief_path,
+        reader="json",
     )
     if problems:
         raise BriefwrightError(f"pandoc could not make DOCX for '{rendered.brief}'", problems)

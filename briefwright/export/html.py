@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import pandoc
 from ..problems import BriefwrightError, Problem
 from ..render import Rendered
-from . import build_date, write_inputs
+from . import Parsed, build_date, parse
 
 STYLES_MARK = "<!-- briefwright:styles -->"
 
@@ -87,9 +87,17 @@ def meta_variables(rendered: Rendered) -> list[str]:
     return args
 
 
-def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> bytes:
-    args = write_inputs(rendered, work)
-    args += [
+def export_html(
+    rendered: Rendered, work: Path, for_print: bool = False, parsed: Parsed | None = None
+) -> bytes:
+    """The page, written by pandoc from the brief's parsed intermediate (`parse`)."""
+    parsed = parsed or parse(rendered, work)
+    if parsed.problems:
+        raise BriefwrightError(
+            f"pandoc could not make HTML for '{rendered.brief}'", list(parsed.problems)
+        )
+    work.mkdir(parents=True, exist_ok=True)
+    args = [
         "--standalone",
         "--template",
         str(page_template(rendered, work, for_print)),
@@ -110,7 +118,7 @@ def export_html(rendered: Rendered, work: Path, for_print: bool = False) -> byte
     if created is not None:
         args += ["--metadata", f"created={created.strftime('%Y-%m-%dT%H:%M:%SZ')}"]
     data, problems = pandoc.convert(
-        rendered.markdown, "html5", args, cwd=work, where=rendered.brief_path
+        parsed.json, "html5", args, cwd=work, where=rendered.brief_path, reader="json"
     )
     if problems:
         raise BriefwrightError(f"pandoc could not make HTML for '{rendered.brief}'", problems)

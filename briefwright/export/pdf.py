@@ -20,6 +20,7 @@ from lxml import html as lxml_html
 
 from ..problems import BriefwrightError, Problem
 from ..render import Rendered
+from . import Parsed
 from .html import export_html, print_version
 from .meta import BriefMeta, xml_text
 
@@ -210,12 +211,17 @@ def html_to_pdf(page: bytes, rendered: Rendered, allowed_data: set[str]) -> byte
     return data
 
 
-def export_pdf(rendered: Rendered, work: Path, screen_page: bytes | None = None) -> bytes:
+def export_pdf(
+    rendered: Rendered,
+    work: Path,
+    screen_page: bytes | None = None,
+    parsed: Parsed | None = None,
+) -> bytes:
     """The PDF; its print page is made from `screen_page` (the HTML export) when given,
     which saves a pandoc run."""
     page = print_version(rendered, screen_page) if screen_page is not None else None
     if page is None:
-        page = export_html(rendered, work, for_print=True)
+        page = export_html(rendered, work, for_print=True, parsed=parsed)
     allowed = figure_uris(page)
     printable = inline_footnotes(page)
     (work / "print.html").write_bytes(printable)
