@@ -659,6 +659,24 @@ def test_every_html_claim_with_an_empty_citation_is_reported() -> None:
     ]
 
 
+def test_each_html_claim_is_checked_after_another_fails() -> None:
+    page = output("notes.html").decode("utf-8")
+    for old, new in [
+        ('id="claim-talks-length"', 'id="claim-other"'),
+        ('fact">Japan scrambled jets 390 times in 2019.<', 'fact">Something else.<'),
+        ('data-cites="alpha-2020 beta-2019"', 'data-cites="alpha-2020"'),
+        ('href="#fn4"', 'href="#fn99"'),
+    ]:
+        assert page.count(old) == 1, old
+        page = page.replace(old, new)
+    assert dropped("notes", "html", page.encode()) == [
+        ("talks-length", "no element with id claim-talks-length"),
+        ("scrambles", "the claim's text is missing"),
+        ("boats-and-jets", "no citation of 'beta-2019'"),
+        ("fishery-talks-resume", "its citation is empty"),
+    ]
+
+
 def test_an_emptied_html_footnote_or_in_text_citation_is_reported() -> None:
     page = output("notes.html").decode("utf-8")
     note = re.search(r'(<li id="fn2">)(.*?)(<a href="#fnref2")', page, re.S)
@@ -681,20 +699,26 @@ def test_an_emptied_html_footnote_or_in_text_citation_is_reported() -> None:
 
 
 def docx(brief: str, part: str, old: str, new: str, claim: str | None = None) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(output(f"{brief}.docx")))
+    return docx_bytes(output(f"{brief}.docx"), claim, old, new, part)
+
+
+def docx_bytes(data: bytes, claim: str | None, old: str, new: str, part: str = "document") -> bytes:
+    """The DOCX `data` with `old` replaced by `new` in word/<part>.xml, within the bookmark
+    of `claim` when one is named."""
+    source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         for name in source.namelist():
-            data = source.read(name)
+            content = source.read(name)
             if name == f"word/{part}.xml":
-                text = data.decode("utf-8")
+                text = content.decode("utf-8")
                 if claim is not None:
                     text = within(text, f'w:name="claim-{claim}"', "bookmarkEnd", old, new)
                 else:
                     assert text.count(old) == 1, old
                     text = text.replace(old, new)
-                data = text.encode("utf-8")
-            zf.writestr(name, data)
+                content = text.encode("utf-8")
+            zf.writestr(name, content)
     return out.getvalue()
 
 
@@ -712,6 +736,21 @@ def test_a_docx_claim_without_its_bookmark_text_or_citation_is_reported() -> Non
     )
     assert dropped("author-date", "docx", uncited) == [
         ("talks-length", "no citation of 'alpha-2020'")
+    ]
+
+
+def test_each_docx_claim_is_checked_after_another_fails() -> None:
+    data = output("author-date.docx")
+    for claim, old, new in [
+        (None, 'w:name="claim-talks-length"', 'w:name="claim-x"'),
+        ("scrambles", "Japan scrambled jets 390 times in 2019", "Something else"),
+        ("boats-and-jets", "(Author, 2020, para. 2;", "(2020, para. 2;"),
+    ]:
+        data = docx_bytes(data, claim, old, new)
+    assert dropped("author-date", "docx", data) == [
+        ("talks-length", "no bookmark claim-talks-length"),
+        ("scrambles", "the claim's text is missing from its bookmark"),
+        ("boats-and-jets", "no citation of 'alpha-2020'"),
     ]
 
 
