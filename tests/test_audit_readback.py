@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pypdfium2
 import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -114,7 +115,7 @@ def test_the_fixtures_have_the_cases_the_audit_must_handle() -> None:
     assert notes.claim_sources["boats-and-jets"] == ("alpha-2020", "beta-2019")
     assert "漁業交渉" in notes.claim_text["fishery-talks-resume"]
     assert PUA in author_date.claim_text["private-sign"]
-    assert len(PdfReader(io.BytesIO(output("notes-tampered.pdf"))).pages) == 2
+    assert len(PdfReader(io.BytesIO(output("notes-tampered.pdf"))).pages) == 3
 
 
 # --- the intermediate (pandoc's parse of the template's output) ---------------------------
@@ -127,7 +128,7 @@ def intermediate(markdown: str) -> list[tuple[str, int, str | None, str, str | N
     assert TALKS in r.markdown
     found = audit_intermediate(replace(r, markdown=markdown))
     assert {(p.code, p.level) for p in found} <= {("citation-dropped", "error")}
-    return [(p.path, p.line, p.id, p.message, p.hint) for p in found]
+    return [(p.path, (p.line, p.col), p.id, p.message, p.hint) for p in found]
 
 
 def test_an_intermediate_claim_without_its_citation_is_blamed_on_brief_and_template() -> None:
@@ -137,7 +138,7 @@ def test_an_intermediate_claim_without_its_citation_is_blamed_on_brief_and_templ
     assert intermediate(uncited) == [
         (
             r.brief_path,
-            r.claim_where["talks-length"][0],
+            r.claim_where["talks-length"],
             "talks-length",
             "claim 'talks-length' reached the intermediate output of brief 'notes' without "
             f"its citation: {why}",
@@ -146,7 +147,7 @@ def test_an_intermediate_claim_without_its_citation_is_blamed_on_brief_and_templ
         ),
         (
             TEMPLATE,
-            1,
+            (1, 1),
             "talks-length",
             f"template dropped the citation of claim 'talks-length' in brief 'notes' ({why})",
             "print claims with the claim() macro, which adds their citations",
@@ -201,7 +202,7 @@ def test_a_pandoc_that_fails_or_prints_no_ast_is_named_in_the_error(tmp_path, mo
 def test_a_tampered_pdf_names_each_claim_it_lost_and_how() -> None:
     # make.py's tamper(): talks-length's anchor renamed, scrambles reworded, boats-and-jets
     # broken across the page end with beta-2019 out of its note (alpha-2020 is named only
-    # on page 2), fishery-talks-resume on page 2 untouched.
+    # on page 2), fishery-talks-resume on page 2 untouched, the quote on page 3.
     assert dropped("notes", "pdf", output("notes-tampered.pdf")) == [
         ("talks-length", "no named destination claim-talks-length"),
         ("scrambles", "its text is not on page 1"),
@@ -219,6 +220,54 @@ def test_a_claim_must_start_on_the_page_of_its_anchor() -> None:
     assert [(p.id, p.message.split(": ")[-1]) for p in found][1] == (
         "scrambles",
         "its text is not on page 1",
+    )
+
+
+def tampered_with(**changes: Any) -> list[tuple[str, str]]:
+    """(claim id, why) for notes-tampered.pdf read with the claims' data changed."""
+    r = rendered("notes")
+    changed = {k: {**getattr(r, k), **v} for k, v in changes.items()}
+    found = audit_output(replace(r, **changed), "pdf", output("notes-tampered.pdf"), "b")
+    return [(p.id, p.message.split(": ")[-1]) for p in found]
+
+
+def test_a_pdf_claim_is_looked_for_on_its_page_and_the_next_only() -> None:
+    # Page 3 holds the Russian quote, its note naming Иванова (moskva-2021), and "April 5".
+    pages = [
+        p.get_textpage().get_text_range()
+        for p in pypdfium2.PdfDocument(output("notes-tampered.pdf"))
+    ]
+    assert "Иванова" in pages[2] and "Иванова" not in pages[0] + pages[1]
+    assert "5" in pages[2] and "5" not in pages[0] + pages[1]
+    # A source named two pages on is not a citation on page 1.
+    assert tampered_with(claim_sources={"boats-and-jets": ("alpha-2020", "moskva-2021")}) == [
+        ("talks-length", "no named destination claim-talks-length"),
+        ("scrambles", "its text is not on page 1"),
+        ("boats-and-jets", "no citation of 'moskva-2021' on page 1"),
+    ]
+    # Nor is a figure printed two pages on, or the end of a claim's words.
+    for text in ("Something else was printed 5.", "Something else was printed. Мы готовы"):
+        assert tampered_with(claim_text={"scrambles": text})[1] == (
+            "scrambles",
+            "its text is not on page 1",
+        ), text
+
+
+def test_ibid_on_the_page_is_a_citation_in_a_footnote_style_pdf() -> None:
+    # The quote's note on page 3 begins "Ibid.": for fishery-talks-resume (page 2) any
+    # source counts as named in a footnote style, none in an author-date one.
+    sources = {"fishery-talks-resume": ("tokyo-2021", "gamma-2022")}
+    assert [c for c, _ in tampered_with(claim_sources=sources)] == [
+        "talks-length",
+        "scrambles",
+        "boats-and-jets",
+    ]
+    r = rendered("notes")
+    author_date = replace(r, note_style=False, claim_sources={**r.claim_sources, **sources})
+    found = audit_output(author_date, "pdf", output("notes-tampered.pdf"), "b")
+    assert (found[-1].id, found[-1].message.split(": ")[-1]) == (
+        "fishery-talks-resume",
+        "no citation of 'gamma-2022' on page 2",
     )
 
 
@@ -287,7 +336,13 @@ def test_a_claim_the_pdf_never_anchored_is_reported() -> None:
 
 def test_a_pdf_that_cannot_be_read_back_is_one_problem() -> None:
     [problem] = audit_output(rendered("notes"), "pdf", output("notes.pdf")[:400], "b.yaml")
-    assert (problem.code, problem.id, problem.path) == ("citation-dropped", "notes", "b.yaml")
+    assert (problem.code, problem.level, problem.id, problem.path) == (
+        "citation-dropped",
+        "error",
+        "notes",
+        "b.yaml",
+    )
+    assert (problem.line, problem.col) == (1, 1)
     assert problem.message.startswith(
         "the pdf output of brief 'notes' could not be read back for the citation audit: "
     )
@@ -677,6 +732,13 @@ def test_each_html_claim_is_checked_after_another_fails() -> None:
     ]
 
 
+def test_an_html_claim_names_every_missing_source() -> None:
+    uncited = html("notes", 'data-cites="alpha-2020 beta-2019"', 'data-cites=""')
+    assert dropped("notes", "html", uncited) == [
+        ("boats-and-jets", "no citation of 'alpha-2020', 'beta-2019'")
+    ]
+
+
 def test_an_emptied_html_footnote_or_in_text_citation_is_reported() -> None:
     page = output("notes.html").decode("utf-8")
     note = re.search(r'(<li id="fn2">)(.*?)(<a href="#fnref2")', page, re.S)
@@ -752,6 +814,41 @@ def test_each_docx_claim_is_checked_after_another_fails() -> None:
         ("scrambles", "the claim's text is missing from its bookmark"),
         ("boats-and-jets", "no citation of 'alpha-2020'"),
     ]
+
+
+def test_a_docx_claim_is_read_across_its_runs_and_names_every_missing_source() -> None:
+    split = docx(
+        "author-date",
+        "document",
+        "The talks lasted 21 months",
+        'The talks </w:t></w:r><w:r><w:t xml:space="preserve">lasted 21 months',
+        "talks-length",
+    )
+    assert dropped("author-date", "docx", split) == []
+    uncited = docx(
+        "author-date",
+        "document",
+        '(Author, 2020, para. 2;</w:t></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+        '<w:r><w:t xml:space="preserve">“Beta Review,”',
+        '(2020, para. 2;</w:t></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
+        '<w:r><w:t xml:space="preserve">',
+        "boats-and-jets",
+    )
+    assert dropped("author-date", "docx", uncited) == [
+        ("boats-and-jets", "no citation of 'alpha-2020', 'beta-2019'")
+    ]
+
+
+def test_a_docx_citation_must_read_as_its_source_is_named() -> None:
+    # DOCX text is in reading order: a name holding a figure ("Author para 2020") must
+    # appear as written, not merely its letters and figures somewhere around.
+    r = rendered("author-date")
+    items = [i for i in r.csl_json if i["id"] != "alpha-2020"]
+    items.append({"id": "alpha-2020", "title": "Author para 2020"})
+    found = audit_output(replace(r, csl_json=items), "docx", output("author-date.docx"), "b")
+    assert [p.id for p in found] == [c for c in r.claim_ids if "alpha-2020" in r.claim_sources[c]]
+    items[-1] = {"id": "alpha-2020", "title": "Author, 2020, para"}
+    assert audit_output(replace(r, csl_json=items), "docx", output("author-date.docx"), "b") == []
 
 
 def talks_length_note(new: str) -> bytes:
