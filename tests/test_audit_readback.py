@@ -37,6 +37,7 @@ from briefwright.audit import (
     audit_glyphs,
     audit_intermediate,
     audit_output,
+    docx_bookmark,
     source_markers,
     to_unicode_map,
     unembedded_characters,
@@ -739,6 +740,21 @@ def test_an_html_claim_names_every_missing_source() -> None:
     ]
 
 
+def test_an_html_citation_whose_notes_are_all_empty_is_empty() -> None:
+    page = output("notes.html").decode("utf-8")
+    ref = '<a href="#fn3" class="footnote-ref" id="fnref3" role="doc-noteref"><sup>3</sup></a>'
+    assert page.count(ref) == 1
+    page = page.replace(ref, ref + ref.replace("fn3", "fn4").replace("fnref3", "fnref3b"))
+    for n in (3, 4):
+        note = re.search(rf'(<li id="fn{n}">)(.*?)(<a href="#fnref{n}")', page, re.S)
+        assert note is not None
+        page = page[: note.start(2)] + "<p>" + page[note.end(2) :]
+    assert dropped("notes", "html", page.encode()) == [
+        ("boats-and-jets", "its citation is empty"),
+        ("fishery-talks-resume", "its citation is empty"),  # note 4 is its own
+    ]
+
+
 def test_an_emptied_html_footnote_or_in_text_citation_is_reported() -> None:
     page = output("notes.html").decode("utf-8")
     note = re.search(r'(<li id="fn2">)(.*?)(<a href="#fnref2")', page, re.S)
@@ -849,6 +865,32 @@ def test_a_docx_citation_must_read_as_its_source_is_named() -> None:
     assert [p.id for p in found] == [c for c in r.claim_ids if "alpha-2020" in r.claim_sources[c]]
     items[-1] = {"id": "alpha-2020", "title": "Author, 2020, para"}
     assert audit_output(replace(r, csl_json=items), "docx", output("author-date.docx"), "b") == []
+
+
+def test_a_docx_bookmark_is_named_as_pandoc_names_it() -> None:
+    # Word allows 40 characters: pandoc keeps an id that long and replaces a longer one.
+    ids = ["claim-" + "a" * 33, "claim-" + "b" * 34, "claim-" + "c" * 35, "claim-ünï-" + "d" * 40]
+    markdown = "\n\n".join(f"[{n}]{{#{name}}}" for n, name in enumerate(ids))
+    out = pandoc.run(
+        [pandoc.pandoc_path(), "--from", pandoc.READER, "--to", "docx", "--output", "-"],
+        stdin=markdown.encode("utf-8"),
+    )
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
+        written = re.findall(r'w:name="([^"]+)"', zf.read("word/document.xml").decode())
+    assert written == [docx_bookmark(name) for name in ids]
+    assert [len(name) for name in written] == [39, 40, 40, 40]
+    assert written[1] == ids[1] and written[2] != ids[2]
+
+
+def test_a_docx_note_reference_leading_nowhere_is_no_citation() -> None:
+    dangling = docx(
+        "notes",
+        "document",
+        '<w:footnoteReference w:id="',
+        '<w:footnoteReference w:id="99',
+        "talks-length",
+    )
+    assert dropped("notes", "docx", dangling) == [("talks-length", "no citation of 'alpha-2020'")]
 
 
 def talks_length_note(new: str) -> bytes:
