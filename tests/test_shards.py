@@ -308,3 +308,14 @@ def test_workflow_builds_the_shards_as_a_matrix_then_merges() -> None:
     args = build_parser().parse_args(["build", "--shard", f"1/{count}"])
     assert args.shard == f"1/{count}"
     assert build_parser().parse_args(["merge", "a", "b"]).folders == [Path("a"), Path("b")]
+
+
+def test_the_published_site_leaves_the_cost_file_out() -> None:
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "briefs.yml"
+    steps = yaml.safe_load(path.read_text("utf-8"))["jobs"]["publish"]["steps"]
+    pages = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    drop = next(i for i, s in enumerate(steps) if shards.COSTS in s.get("run", ""))
+    assert steps[drop]["run"] == f"rm -f dist/{shards.COSTS}"
+    assert drop < steps.index(pages)
