@@ -180,29 +180,33 @@ def _dated(date: Date) -> str:
     return str(date) if human == str(date) else f"{date} ({human})"
 
 
-def _date_problem(
-    claim: Claim, matched: list[tuple[Citation, Match]], figs: _Figures
-) -> Iterator[Problem]:
-    """A claim's date must be written in its cited passage, as sources write dates; a year
-    marked `date_inferred: year` is the source's own (checked by `_inferred_year`)."""
-    if claim.date is None or claim.date_inferred == "publication":
+def _date_problem(item: Claim | Quote, said: Mentions) -> Iterator[Problem]:
+    """A claim's or quote's date must be written in the cited passage (`said`: the dates
+    it mentions), as sources write dates; a year marked `date_inferred: year` is the
+    source's own (checked by `_inferred_year`)."""
+    if item.date is None or item.date_inferred == "publication":
         return
-    said = figs.dates(matched)
-    year_known = claim.date_inferred == "year"
-    if said.support_date(claim.date, year_known):
+    year_known = item.date_inferred == "year"
+    if said.support_date(item.date, year_known):
         return
     what = "month and day" if year_known else "date"
     shown = ", ".join(f"“{d}”" for d in said.shown[:8])
+    is_claim = isinstance(item, Claim)
     yield problem_at(
-        claim,
+        item,
         ("date",),
         "date-not-in-source",
-        f"claim '{claim.id}': {what} {_dated(claim.date)} is not in the cited quote or its "
-        "paragraph",
-        claim.id,
+        f"{'claim' if is_claim else 'quote'} '{item.id}': {what} {_dated(item.date)} is not "
+        + (
+            "in the cited quote or its paragraph"
+            if is_claim
+            else f"in the quote's paragraph or the {QUOTE_DATE_PARAS} before it"
+        ),
+        item.id,
         hint=(f"the passage mentions {shown}" if shown else "the passage mentions no date")
         + "; correct the date, cite the passage that gives it, or, if the year is the "
-        "source's own, write 'date_inferred: year'",
+        "source's own, write 'date_inferred: year'"
+        + ("" if is_claim else " (or 'date_inferred: publication' for the day it was published)"),
     )
 
 
@@ -339,7 +343,7 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
                 claim.id,
                 hint=_figures_hint(figs.passage(matched)),
             )
-        yield from _date_problem(claim, matched, figs)
+        yield from _date_problem(claim, figs.dates(matched))
     yield from _inferred_year(content, claim, sources)
     known = [s for s in sources if s in content.sources]
     if known and all(content.sources[s].withdrawn for s in known):
@@ -434,15 +438,29 @@ def _check_judgment(content: Content, claim: Claim) -> Iterator[Problem]:
         )
 
 
+# A quote's occasion is often dated in the lead-in before it ("On October 26, a paper
+# ran a story ... ¶ It wrote ..."): its date may be in its paragraph or the two before.
+QUOTE_DATE_PARAS = 2
+
+
+def _quote_dates(quote: Quote, match: Match, figs: _Figures) -> Mentions:
+    found = mentions(normalize(quote.text))
+    for para in range(max(1, match.para - QUOTE_DATE_PARAS), match.end_para + 1):
+        found |= figs.dates_of_para(quote.source, para)
+    return found
+
+
 _AT_QUOTE = {"quote-not-found", "quote-edit-changes-meaning", "quote-edit-invalid"}
 
 
-def _check_quote(content: Content, quote: Quote) -> Iterator[Problem]:
+def _check_quote(content: Content, quote: Quote, figs: _Figures) -> Iterator[Problem]:
     text = content.texts.get(quote.source)
     if text is not None:
-        _, found = _anchor(
+        match, found = _anchor(
             quote, (), f"quote '{quote.id}'", quote.id, quote.source, quote.text, quote.para, text
         )
+        if match is not None:
+            yield from _date_problem(quote, _quote_dates(quote, match, figs))
         # The quote's own text is the thing anchored: point at 'text', not at the item.
         for p in found:
             if p.code in _AT_QUOTE:
@@ -502,7 +520,7 @@ def check_citations(content: Content) -> list[Problem]:
     for claim in content.claims.values():
         problems.extend(_check_claim(content, claim, figs))
     for quote in content.quotes.values():
-        problems.extend(_check_quote(content, quote))
+        problems.extend(_check_quote(content, quote, figs))
     cited = {c.source for claim in content.claims.values() for c in claim.cites}
     cited |= {q.source for q in content.quotes.values()}
     for source in content.sources.values():

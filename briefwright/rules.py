@@ -90,7 +90,7 @@ RULES: dict[str, tuple[Literal["error", "warning"], str]] = {
     "withdrawn-source": ("error", "a claim or quote relies only on sources marked withdrawn"),
     "date-not-in-source": (
         "error",
-        "a claim's date (year, month, day) is not written in its cited quote or paragraph",
+        "a claim's or quote's date (year, month, day) is not written in the passage it cites",
     ),
     "inferred-date": (
         "error",
