@@ -227,6 +227,12 @@ def test_merged_shards_equal_one_build_and_tampering_is_refused(tmp_path: Path, 
     assert _costs(merged / "dist")["costs"] == expected
     assert {name.partition("/")[0] for name in expected} == {"brief", "other", "short"}
 
+    # A shard left out is named (the partition the shards recorded says what it held).
+    lines: list[str] = []
+    part = _project(tmp_path / "part")
+    assert not has_errors(builder.merge(Project.at(part), parts[:1], say=lines.append))
+    assert "note: shard 2/2 (other) is not merged" in lines
+
     # One byte changed in a shard's output: refused, and dist/ is left as it was.
     before = snapshot(merged / "dist")
     victim = next(p for p in sorted(parts[1].rglob("*.html")) if p.name != "index.html")
