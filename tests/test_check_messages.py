@@ -745,6 +745,20 @@ FIGURES_AND_DATES = [
         ],
     ),
     Case(
+        "a figure from another paragraph of the source does not count",
+        files={CLAIMS: claim("elsewhere", "1,200 boats; talks of 21 months.", *cites(CITE_TALKS))},
+        want=[
+            Want(
+                "number-not-in-source",
+                CLAIMS,
+                "text: ^1,200",
+                "elsewhere",
+                "claim 'elsewhere': 1200 in the claim is not in the cited quote or its paragraph",
+                f"the source says 21; {FIX_FIGURE}",
+            )
+        ],
+    ),
+    Case(
         "a figure cited from a passage that gives none",
         files={
             CLAIMS: claim(
@@ -1583,6 +1597,13 @@ def test_an_edited_quote_stands_for_the_source_text_as_archived(minimal: Content
     bracket = "[A]nalysts argue that economic ties will deepen"
     assert source_span(minimal, "beta-2019", bracket, None) == (
         "Analysts argue that economic ties will deepen"
+    )
+    # "agreement ... the" is in paragraph 2 (across into 3) and in paragraph 4.
+    assert source_span(minimal, "alpha-2020", "agreement ... the", None) == (
+        "agreement covering 1,200 boats. Officials said the"
+    )
+    assert source_span(minimal, "alpha-2020", "agreement ... the", 4) == (
+        "agreement “will not settle the"
     )
     # Nothing to show for a verbatim quote, a quote not found, or a source with no text.
     assert source_span(minimal, "alpha-2020", "the talks had lasted", 3) is None
