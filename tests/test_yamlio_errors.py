@@ -485,7 +485,14 @@ def test_nesting_is_allowed_to_the_limit_and_refused_beyond(
     shape: str, place: tuple[int, int]
 ) -> None:
     assert problems_of(_nested(shape, MAX_DEPTH)) == []
-    assert problems_of(_nested(shape, MAX_DEPTH + 1)) == [(*place, *TOO_DEEP)]
+    # One level too deep, or many (refused while scanning): the same problem, placed at
+    # the first value beyond the limit.
+    for depth in (MAX_DEPTH + 1, MAX_DEPTH + 2, MAX_DEPTH + 10):
+        assert problems_of(_nested(shape, depth)) == [(*place, *TOO_DEEP)]
+
+
+def test_unclosed_brackets_are_refused_at_the_limit() -> None:
+    assert problems_of("a: " + "[" * 200 + "\n") == [(1, 54, *TOO_DEEP)]  # the 51st bracket
 
 
 def test_empty_collections_at_the_limit_are_allowed() -> None:
