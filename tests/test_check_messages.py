@@ -1156,6 +1156,60 @@ INFERRED_DATES = [
     ),
 ]
 
+LEAD = source(
+    "lead",
+    "On 5 May 2018 the minister spoke.\nReporters listened.\nSome left.\n"
+    "She said the talks would go on.\n",
+)
+
+# A quote's date is read in its paragraph and the two before it (a lead-in dates it).
+QUOTE_DATES = [
+    Case(
+        "a quote's date three paragraphs before it",
+        files={
+            QUOTES: quote(
+                "late", "text: the talks would go on", "source: lead", "date: '2018-05-05'"
+            ),
+            **LEAD,
+        },
+        want=[
+            Want(
+                "date-not-in-source",
+                QUOTES,
+                "date: ^'2018",
+                "late",
+                "quote 'late': date 2018-05-05 (5 May 2018) is not in the quote's paragraph or the "
+                "2 before it",
+                "the passage mentions no date" + FIX_DATE + " (or 'date_inferred: publication' for "
+                "the day it was published)",
+            )
+        ],
+    ),
+    Case(
+        "a quote's date in its own paragraph or two before it",
+        files={
+            QUOTES: quote("first", "text: the minister spoke", "source: lead", "date: '2018-05-05'")
+            + quote("third", "text: Some left", "source: lead", "date: '2018-05-05'"),
+            **LEAD,
+        },
+        want=[],
+    ),
+    Case(
+        "a quote dated as its source's publication is not looked for in the text",
+        files={
+            QUOTES: quote(
+                "published",
+                "text: the talks would go on",
+                "source: lead",
+                "date: '2018'",
+                "date_inferred: publication",
+            ),
+            **LEAD,
+        },
+        want=[],
+    ),
+]
+
 GONE = source(
     "gone",
     "The talks had lasted twenty-one months.\n",
@@ -1548,6 +1602,7 @@ OLD_FACTS = [
     QUOTES_IN_SOURCES
     + FIGURES_AND_DATES
     + INFERRED_DATES
+    + QUOTE_DATES
     + WITHDRAWN
     + JUDGMENTS
     + SOURCES
