@@ -30,6 +30,7 @@ from pypdf.generic import (
     DictionaryObject,
     NameObject,
     NumberObject,
+    TextStringObject,
 )
 
 from briefwright import pandoc
@@ -333,6 +334,17 @@ def test_a_claim_the_pdf_never_anchored_is_reported() -> None:
     [problem] = audit_output(more, "pdf", output("notes.pdf"), "b.yaml")
     assert (problem.id, problem.line, problem.col) == ("ghost", 9, 3)
     assert problem.message.endswith("without its citation: no named destination claim-ghost")
+
+
+def test_a_broken_destination_does_not_hide_the_claims_after_it() -> None:
+    # The first named destination (the title's) made to point at no page.
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(output("notes.pdf"))))
+    names = writer._root_object["/Names"]["/Dests"].get_object()["/Names"]
+    assert names[0] == "brief-title"
+    names[1].get_object()[0] = TextStringObject("nowhere")
+    out = io.BytesIO()
+    writer.write(out)
+    assert audit_output(rendered("notes"), "pdf", out.getvalue(), "b.yaml") == []
 
 
 def test_a_pdf_that_cannot_be_read_back_is_one_problem() -> None:
