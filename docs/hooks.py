@@ -21,6 +21,7 @@ import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
+from unittest import mock
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -157,8 +158,10 @@ def _parser_section(parser: argparse.ArgumentParser, level: int, help_text: str)
 def cli_reference() -> str:
     from briefwright.cli import _parser
 
-    os.environ["COLUMNS"] = "88"  # usage lines wrap the same on every machine
-    return "\n".join(_parser_section(_parser(), 2, ""))
+    # Usage lines wrap the same on every machine. COLUMNS is put back afterwards: the tests
+    # call this in their own process, where it would reach every later test and tool.
+    with mock.patch.dict(os.environ, {"COLUMNS": "88"}):
+        return "\n".join(_parser_section(_parser(), 2, ""))
 
 
 # --- the content model and the settings --------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shlex
 import subprocess
@@ -37,8 +38,11 @@ def test_every_rule_is_in_the_rules_reference() -> None:
         assert f"| `{code}` | {level} |" in page
 
 
-def test_every_command_and_option_is_in_the_cli_reference() -> None:
+def test_every_command_and_option_is_in_the_cli_reference(monkeypatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
     page = hooks.cli_reference()
+    # The page is made at a fixed width, and the width is not left to later tests and tools.
+    assert "COLUMNS" not in os.environ
     sub = next(a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction")
     for name in sub.choices:
         assert f"`briefwright {name}`" in page, name
