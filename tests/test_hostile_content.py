@@ -541,9 +541,11 @@ def test_brief_cannot_name_a_path(tmp_path: Path, key: str, value: str) -> None:
 # --- a hostile template folder -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Listener]]:
-    base = tmp_path_factory.mktemp("template")
+@pytest.fixture
+def hostile_template(tmp_path: Path) -> Iterator[tuple[Path, Listener]]:
+    # Its own per test: a test builds in it (dist/, the lock), and its listener counts
+    # the connections of that build only.
+    base = tmp_path
     canary = base / "canary.txt"
     canary.write_bytes(b"canary-" + secrets.token_hex(24).encode())
     listener = Listener()
