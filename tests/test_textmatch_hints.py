@@ -613,6 +613,22 @@ def test_a_passage_in_a_long_paragraph_is_found_wherever_it_is(at: int) -> None:
     assert near.score >= 10 / 12
 
 
+@pytest.mark.parametrize(("length", "shown"), [(400, 400), (401, 1)])
+def test_a_paragraph_over_400_words_is_compared_in_windows(length: int, shown: int) -> None:
+    """The passage shown is about the quote's length, not a whole long paragraph."""
+    words = ["alpha", *(f"w{i}" for i in range(length - 2)), "omega"]
+    near = SourceText.from_bytes((" ".join(words) + "\n").encode()).nearest("alpha omega")
+    assert near is not None and len(near.passage.split()) == shown
+
+
+def test_a_quote_across_a_break_far_into_the_text_is_found() -> None:
+    opening = " ".join(f"v{i}" for i in range(300))
+    text = text_of(opening, "They met in June.", "Then they left.")
+    near = text.nearest("They met in July. Then they left.")
+    assert near is not None
+    assert (near.para, near.passage) == (2, "They met in June. Then they left.")
+
+
 def test_a_quote_across_the_break_into_a_long_paragraph_is_found() -> None:
     long = " ".join(f"w{i}" for i in range(1000))
     text = text_of("It was short.", long)
@@ -705,6 +721,8 @@ def test_the_word_difference_marks_the_quote_s_and_the_source_s_words(
         ("three billion", {3 * 10**9}),
         ("in the top ten, fifth year running", {10, 5}),
         ("five well-known ships", {5}),
+        ("twenty well-known ships", {20}),
+        ("the well-known hundred days", {100}),
         ("zero", {0}),
         ("the twenty-first and the third", {21, 3}),
         ("the twelfth of eleven", {12, 11}),
