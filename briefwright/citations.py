@@ -165,6 +165,13 @@ class _Figures:
                 found |= self.of_para(cite.source, para)
         return sorted(found)
 
+    def quoted_dates(self, matched: list[tuple[Citation, Match]]) -> Mentions:
+        """The dates the cited quotes alone mention."""
+        found = NO_MENTIONS
+        for cite, _ in matched:
+            found |= mentions(normalize(cite.quote))
+        return found
+
     def dates(self, matched: list[tuple[Citation, Match]]) -> Mentions:
         """The dates the cited quotes and their paragraphs mention."""
         found = NO_MENTIONS
@@ -173,6 +180,22 @@ class _Figures:
             for para in range(match.para, match.end_para + 1):
                 found |= self.dates_of_para(cite.source, para)
         return found
+
+
+def _date_to_prove(item: Claim | Quote) -> bool:
+    """Whether the item has a date its passage must prove (see _date_problem)."""
+    return item.date is not None and item.date_inferred != "publication"
+
+
+def _claim_dates(claim: Claim, matched: list[tuple[Citation, Match]], figs: _Figures) -> Mentions:
+    """The dates to prove a claim's date against: its quotes' alone when they give it
+    (cheapest first: more text only adds dates, and support is membership), else the
+    quotes' and their paragraphs' (the full list, in order, for the hint)."""
+    assert claim.date is not None
+    quoted = figs.quoted_dates(matched)
+    if quoted.support_date(claim.date, claim.date_inferred == "year"):
+        return quoted
+    return figs.dates(matched)
 
 
 def _dated(date: Date) -> str:
@@ -343,7 +366,8 @@ def _check_claim(content: Content, claim: Claim, figs: _Figures) -> Iterator[Pro
                 claim.id,
                 hint=_figures_hint(figs.passage(matched)),
             )
-        yield from _date_problem(claim, figs.dates(matched))
+        if _date_to_prove(claim):  # the passage's dates are read only for a date to prove
+            yield from _date_problem(claim, _claim_dates(claim, matched, figs))
     yield from _inferred_year(content, claim, sources)
     known = [s for s in sources if s in content.sources]
     if known and all(content.sources[s].withdrawn for s in known):
@@ -459,7 +483,7 @@ def _check_quote(content: Content, quote: Quote, figs: _Figures) -> Iterator[Pro
         match, found = _anchor(
             quote, (), f"quote '{quote.id}'", quote.id, quote.source, quote.text, quote.para, text
         )
-        if match is not None:
+        if match is not None and _date_to_prove(quote):
             yield from _date_problem(quote, _quote_dates(quote, match, figs))
         # The quote's own text is the thing anchored: point at 'text', not at the item.
         for p in found:
