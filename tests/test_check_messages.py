@@ -1195,6 +1195,30 @@ QUOTE_DATES = [
         want=[],
     ),
     Case(
+        "a date a bracket adds to a quote is one error, the edit",
+        files={
+            QUOTES: quote(
+                "added",
+                "text: 'She said [on 9 May 2018] the talks would go on'",
+                "source: lead",
+                "date: '2018-05-09'",
+            ),
+            **LEAD,
+        },
+        want=[
+            Want(
+                "quote-edit-changes-meaning",
+                QUOTES,
+                "text: ^'She",
+                "added",
+                "quote 'added': in the quote from 'lead' ¶ 4, the bracket '[on 9 May 2018]' adds "
+                "'9', '2018'",
+                "the source reads “said the”; quote those words, or cut or bracket elsewhere: an "
+                "edit may not remove or add a negation or a figure",
+            )
+        ],
+    ),
+    Case(
         "a quote dated as its source's publication is not looked for in the text",
         files={
             QUOTES: quote(
@@ -1460,9 +1484,14 @@ QUOTE_TEXTS = [
         ],
     ),
     Case(
-        "a misquote",
+        "a misquote (its date is not looked for)",
         files={
-            QUOTES: quote("q", "text: the talks had lasted twenty-two months", "source: alpha-2020")
+            QUOTES: quote(
+                "q",
+                "text: the talks had lasted twenty-two months",
+                "source: alpha-2020",
+                "date: '2019-01-01'",
+            )
         },
         want=[
             Want(
