@@ -110,11 +110,6 @@ class _Builder:
         # '?' inside [...] or {...}, libyaml does not, so such a collection is re-parsed.
         self.flow_text = flow_text
 
-    def next(self) -> events.Event:
-        event = self.events[self.i]
-        self.i += 1
-        return event
-
     def value(self, path: Path_) -> Any:
         # The hot loop of loading: event classes are compared by identity (PyYAML's
         # event classes have no subclasses) and positions are built inline.
