@@ -244,3 +244,59 @@ def test_docx_from_the_shared_parse_is_what_pandoc_makes_from_the_markdown(built
         assert problems == []
         assert files["docx"] == finish_docx(data, rendered.meta, build_date()), rendered.brief
         assert b'href="#ref-' in files["html"]  # the shared parse links its citations
+
+
+def _footnoted_page(area_css: str) -> str:
+    """Pages with many notes of mixed lengths: some pages fill their footnote area and
+    move notes on, which WeasyPrint handles by laying the whole area out again."""
+    words = ["the", "note", "cites", "a", "source", "with", "a", "long", "title", "and"]
+    paragraphs = []
+    for i in range(40):
+        url = f"https://example.org/{'x' * (i % 30)}"
+        notes = "".join(
+            f'<span class="fn">Note {i}.{k}: {" ".join(words[: 3 + (i * 7 + k * 5) % 8] * (1 + k))}'
+            f' <a href="{url}">{url}</a></span>'
+            for k in range(1 + i % 3)
+        )
+        paragraphs.append(f"<p>Paragraph {i} {' '.join(words * (1 + i % 4))}{notes}.</p>")
+    css = (
+        f"@page {{ size: A6; margin: 12mm; @footnote {{ {area_css} }} }}"
+        " .fn { float: footnote; margin-top: 1.2mm; font-size: 7pt; }"
+        " a { overflow-wrap: break-word; } p { orphans: 3; widows: 3; }"
+    )
+    return f"<html><head><style>{css}</style></head><body>{''.join(paragraphs)}</body></html>"
+
+
+@pytest.mark.parametrize(
+    "area_css", ["border-top: .5pt solid #b9c0c6; margin-top: 4mm;", "margin-top: 4mm;"]
+)
+def test_footnotes_laid_out_by_increments_print_the_same_pdf(area_css, monkeypatch) -> None:
+    """The print export lays out each note once (not the page's whole footnote area per
+    note added); the PDF must be the one WeasyPrint makes on its own, byte for byte, with
+    the template's area (a top border: notes are added by increments) and without one
+    (a note's margin could collapse into the area's: WeasyPrint's own update)."""
+    import weasyprint
+    from weasyprint.layout import LayoutContext
+
+    from briefwright.export.pdf import _incremental_footnotes
+
+    page = _footnoted_page(area_css)
+    own = weasyprint.HTML(string=page).render()
+    full_updates = []
+    original = LayoutContext._update_footnote_area
+
+    def counted(context):
+        full_updates.append(len(context.current_page_footnotes))
+        return original(context)
+
+    monkeypatch.setattr(LayoutContext, "_update_footnote_area", counted)
+    with _incremental_footnotes():
+        ours = weasyprint.HTML(string=page).render()
+    assert LayoutContext._update_footnote_area is counted  # restored afterwards
+    assert len(ours.pages) == len(own.pages) > 3
+    assert ours.write_pdf(pdf_identifier=b"t") == own.write_pdf(pdf_identifier=b"t")
+    notes = page.count('class="fn"')
+    if "border" in area_css:
+        assert len(full_updates) < notes / 2  # most notes were added by increments
+    else:
+        assert len(full_updates) >= notes

@@ -9,9 +9,10 @@ export, since a missing font or image is a defect in the printed brief.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -175,6 +176,111 @@ def write_accessible_pdf(document: Any, meta: BriefMeta) -> bytes:
     )
 
 
+def _footnote_area_by_increments(update: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """WeasyPrint's footnote area update, laying out only the note just added.
+
+    WeasyPrint lays the whole footnote area out again for every note added to a page
+    (a page of k notes costs k(k+1)/2 note layouts: a third of japan-russia's layout),
+    and again when notes go back (their line is laid out again) or on to the next page.
+    Only the area's height is kept from it (the area is laid out for good when the page
+    is done), and a note's height does not depend on the notes above it when their
+    margins cannot collapse together: then the area grows by the new note's margin box,
+    and shrinks back to the height it had with the notes that remain. Anything else (a
+    page's first note, a margin that could collapse, a height limit) goes to
+    WeasyPrint's own update.
+    """
+    from math import inf
+
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout.block import block_level_layout
+
+    def incremental(context: Any) -> bool:
+        area = context.current_footnote_area
+        notes = list(context.current_page_footnotes)
+        # The notes of the area's last update, and its height with the first 1, 2, …
+        # of them (None: not known).
+        last_area, last_notes, heights = getattr(context, "_briefwright_notes", (None, [], []))
+        known = last_area is area and area.height == (heights[-1] if heights else None)
+        count = len(notes)
+        prefix = all(a is b for a, b in zip(notes, last_notes, strict=False))
+        if (
+            known
+            and prefix
+            and 0 < count < len(last_notes)
+            and heights[count - 1] is not None
+            and _unlimited(area, context)
+        ):
+            _set_height(context, area, heights[count - 1])
+            context._briefwright_notes = (area, notes, heights[:count])
+            return False
+        if (
+            known
+            and prefix
+            and count == len(last_notes) + 1
+            and _unlimited(area, context)
+            and _margins_apart(area, last_notes[-1] if last_notes else None, notes[-1])
+        ):
+            area.children = [notes[-1]]
+            alone = build.create_anonymous_boxes(area.deepcopy())
+            area.children = context.current_page_footnotes
+            alone = block_level_layout(context, alone, -inf, None, area.page)[0]
+            _set_height(context, area, heights[-1] + alone.children[-1].margin_height())
+            context._briefwright_notes = (area, notes, [*heights, area.height])
+            return False
+        overflow = update(context)
+        heights = [None] * (count - 1) + [area.height] if notes else []
+        context._briefwright_notes = (area, notes, heights)
+        return overflow
+
+    return incremental
+
+
+def _set_height(context: Any, area: Any, height: float) -> None:
+    """The area's new height, and the page's bottom above it (as WeasyPrint's update)."""
+    context.page_bottom += area.margin_height()
+    area.height = height
+    context.page_bottom -= area.margin_height()
+
+
+def _unlimited(area: Any, context: Any) -> bool:
+    """The area grows with its notes: no height limit (a full area would overflow,
+    which WeasyPrint's update reports), and not in columns (which keep their own)."""
+    from math import inf
+
+    style = area.style
+    return style["height"] == "auto" and style["max_height"].value == inf and not context.in_column
+
+
+def _margins_apart(area: Any, above: Any, note: Any) -> bool:
+    """The note's margin box adds to the area's height as it is: neither it nor the note
+    above it has a bottom margin, and its top margin is not negative and cannot collapse
+    into the area's (the area has a top border or padding)."""
+    if above is None:
+        return False
+    style = area.style
+    return (
+        above.style["margin_bottom"].value == 0
+        and note.style["margin_bottom"].value == 0
+        and note.style["margin_top"].value >= 0
+        and (style["border_top_width"] > 0 or style["padding_top"].value > 0)
+    )
+
+
+@contextlib.contextmanager
+def _incremental_footnotes() -> Iterator[None]:
+    from weasyprint.layout import LayoutContext
+
+    original = getattr(LayoutContext, "_update_footnote_area", None)
+    if original is None:  # another WeasyPrint: its own update
+        yield
+        return
+    LayoutContext._update_footnote_area = _footnote_area_by_increments(original)
+    try:
+        yield
+    finally:
+        LayoutContext._update_footnote_area = original
+
+
 def html_to_pdf(page: bytes, rendered: Rendered, allowed_data: set[str]) -> bytes:
     import weasyprint
     from weasyprint.logger import LOGGER
@@ -190,7 +296,9 @@ def html_to_pdf(page: bytes, rendered: Rendered, allowed_data: set[str]) -> byte
             url_fetcher=fetcher,
             media_type="print",
         )
-        data = write_accessible_pdf(document.render(), rendered.meta)
+        with _incremental_footnotes():
+            laid_out = document.render()
+        data = write_accessible_pdf(laid_out, rendered.meta)
     finally:
         LOGGER.removeHandler(collect)
     collect.messages[:0] = fetcher.refused
