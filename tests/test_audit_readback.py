@@ -17,6 +17,7 @@ import io
 import json
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from pypdf.generic import (
 
 from briefwright import pandoc
 from briefwright.audit import (
+    _visual,
     audit_glyphs,
     audit_intermediate,
     audit_output,
@@ -193,6 +195,10 @@ def test_a_pandoc_that_fails_or_prints_no_ast_is_named_in_the_error(tmp_path, mo
         audit_intermediate(rendered("notes"))
     assert str(caught.value).startswith("pandoc (audit) printed no readable JSON AST (")
     assert str(caught.value).endswith("its output began b'not JSON at all\\n'")
+    fake_pandoc(tmp_path, monkeypatch, "printf '%0100d' 0")  # the message shows 60
+    with pytest.raises(BriefwrightError) as caught:
+        audit_intermediate(rendered("notes"))
+    assert str(caught.value).endswith(f"its output began {b'0' * 60!r}")
     fake_pandoc(tmp_path, monkeypatch, "echo broken >&2; exit 3")
     with pytest.raises(BriefwrightError, match=r"^pandoc \(audit\) failed \(exit 3\): broken$"):
         audit_intermediate(rendered("notes"))
@@ -293,6 +299,15 @@ def test_a_pdf_claim_must_show_a_citation_of_every_source_it_relies_on() -> None
     ]
 
 
+def test_right_to_left_letters_and_digits_are_compared_as_a_bag() -> None:
+    # PDF text gives right-to-left runs in visual order; only left-to-right letters keep
+    # theirs. Private: no fixture prints Hebrew (the template ships no font for it).
+    assert _visual("abc12") == ("abc", Counter("12"))
+    assert _visual("abc") == ("abc", Counter())
+    assert _visual("ab\u05e9\u05dc\u05d5\u05dd3") == ("ab", Counter("\u05e9\u05dc\u05d5\u05dd3"))
+    assert _visual("日本語") == ("日本語", Counter())
+
+
 def test_a_pdf_citation_with_figures_is_found_in_visual_order() -> None:
     # PDF text puts digits (and right-to-left runs) in visual order, so a marker holding
     # a figure, like a title "2019 Defense White Paper", is compared as letters in order
@@ -336,15 +351,23 @@ def test_a_claim_the_pdf_never_anchored_is_reported() -> None:
     assert problem.message.endswith("without its citation: no named destination claim-ghost")
 
 
-def test_a_broken_destination_does_not_hide_the_claims_after_it() -> None:
-    # The first named destination (the title's) made to point at no page.
+def pointing_nowhere(name: str) -> bytes:
+    """notes.pdf with the named destination `name` made to point at no page."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(output("notes.pdf"))))
     names = writer._root_object["/Names"]["/Dests"].get_object()["/Names"]
-    assert names[0] == "brief-title"
-    names[1].get_object()[0] = TextStringObject("nowhere")
+    at = list(names).index(name)
+    names[at + 1].get_object()[0] = TextStringObject("nowhere")
     out = io.BytesIO()
     writer.write(out)
-    assert audit_output(rendered("notes"), "pdf", out.getvalue(), "b.yaml") == []
+    return out.getvalue()
+
+
+def test_a_destination_pointing_nowhere_is_no_destination() -> None:
+    # The title's (the first) broken: the claims' destinations after it are still read.
+    assert audit_output(rendered("notes"), "pdf", pointing_nowhere("brief-title"), "b") == []
+    assert dropped("notes", "pdf", pointing_nowhere("claim-scrambles")) == [
+        ("scrambles", "no named destination claim-scrambles")
+    ]
 
 
 def test_a_pdf_that_cannot_be_read_back_is_one_problem() -> None:
