@@ -113,7 +113,7 @@ def test_pandoc_missing(project: Path, capsys, monkeypatch) -> None:
     code, err = run_cli(project, capsys)
     assert code == 1
     assert (
-        "error[export-failed] brief 'brief': html export failed: pandoc (audit) could not "
+        "error[export-failed] brief 'brief': html export failed: pandoc (to json) could not "
         "be started: [Errno 2] No such file or directory: '/nonexistent/pandoc'" in err
     )
     assert "build failed: 3 errors, 0 warnings; nothing was published, dist/ is unchanged" in err
@@ -130,7 +130,7 @@ def test_pandoc_failing_surfaces_its_stderr(
     monkeypatch.setattr(pandoc, "pandoc_path", lambda: str(tool))
     code, err = run_cli(project, capsys, "html")
     assert code == 1
-    assert "pandoc (audit) failed (exit 64): pandoc: simulated failure: disk on fire" in err
+    assert "pandoc (to json) failed (exit 64): pandoc: simulated failure: disk on fire" in err
     assert snapshot(project / "dist", published_only=True) == before
     assert leftovers(project / "dist") == []
 
@@ -143,7 +143,7 @@ def test_hung_pandoc_times_out(project: Path, capsys, monkeypatch, tmp_path: Pat
     monkeypatch.setattr(pandoc, "TIMEOUT_SECONDS", 1)
     code, err = run_cli(project, capsys, "html")
     assert code == 1
-    assert "pandoc (audit) did not finish within 1 s" in err
+    assert "pandoc (to json) did not finish within 1 s" in err
     assert snapshot(project / "dist", published_only=True) == before
     assert leftovers(project / "dist") == []
     assert not _alive(int(marker.read_text()))  # the hung process was killed, not orphaned
