@@ -366,7 +366,7 @@ def record_exports(project: Path, out: Path) -> dict[str, Any]:
                 work.mkdir(parents=True, exist_ok=True)
                 calls.clear()
                 EXPORTERS[fmt](rendered, work)
-                entry[fmt] = list(calls)
+                entry[fmt] = [_one_run(calls, fmt, rendered)] if fmt != "pdf" else []
                 if fmt == "pdf":
                     entry["print_html"] = str(work / "print.html")
                     entry["base_url"] = rendered.template_file("assets").resolve().as_uri() + "/"
@@ -374,6 +374,24 @@ def record_exports(project: Path, out: Path) -> dict[str, Any]:
     finally:
         pandoc.run = real  # type: ignore[assignment]
     return {"briefs": briefs}
+
+
+def _one_run(calls: list[dict[str, Any]], fmt: str, rendered: Any) -> dict[str, Any]:
+    """The floor's pandoc run for a format: the Markdown to the format in one run, with
+    the exporter's citeproc arguments (its parse, `--to json`) and its writer's (the
+    `--from json` run), as pandoc alone would make the same output."""
+    parse = next(c for c in calls if c["argv"][4] == "json")
+    writer = [c for c in calls if c["argv"][2] == "json"][-1]
+    argv = [*parse["argv"][:4], writer["argv"][4], *parse["argv"][5:], *writer["argv"][8:]]
+    stdin = parse["stdin"]
+    if fmt == "docx":  # unlinked citations and the figure as PNG, as export_docx gives them
+        from briefwright.export.docx import _png_figure
+
+        argv = [a.replace("link-citations=true", "link-citations=false") for a in argv]
+        figure = _png_figure(rendered)
+        if figure is not None:
+            stdin = stdin.replace(f"]({figure[0]})", f"]({figure[1]})")
+    return {"argv": argv, "cwd": writer["cwd"], "stdin": stdin}
 
 
 STYLE = re.compile(r"<style\b.*?</style>|<link\b[^>]*>", re.DOTALL | re.IGNORECASE)
@@ -420,9 +438,9 @@ def _weasyprint(html: Path, base_url: str) -> Ran:
 
 
 def floor_brief(project: Path, name: str, recorded: dict[str, Any]) -> Floor:
-    """The bare floor: pandoc → html and pandoc → docx (with citeproc, exactly the
-    command line and input the exporter gave it: dist/<brief>/<brief>.md, for DOCX with
-    the figure as PNG), and WeasyPrint on the brief's print HTML with every stylesheet
+    """The bare floor: pandoc → html and pandoc → docx (with citeproc, one run each, with
+    the exporter's arguments and input: dist/<brief>/<brief>.md, for DOCX with the figure
+    as PNG; see _one_run), and WeasyPrint on the brief's print HTML with every stylesheet
     removed. WeasyPrint on the styled page is measured too: styled − bare is what the
     stylesheet costs.
     """
