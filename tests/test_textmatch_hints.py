@@ -206,6 +206,12 @@ def test_the_hint_compares_a_quote_s_own_words() -> None:
     [
         ("illegal, since", 1, "illegal, since"),
         ("While the passage", 1, "While the passage"),  # the text's first word
+        ("hile the passage", None, None),  # ...in full
+        (
+            "While [the ship] was not illegal, [as] the course was",
+            1,
+            "While the passage was not illegal, since the course was",
+        ),
         ("It cost 1,200 yen.", 3, "It cost 1,200 yen."),  # ...and its last
         ("[T]he passage was not", 1, "the passage was not"),
         ("Nothing was agreed[.]", 3, "Nothing was agreed"),
@@ -271,6 +277,7 @@ def test_a_paragraph_limits_where_a_quote_may_start() -> None:
     assert [text.find("It was agreed.", n).para for n in (1, 2)] == [1, 2]  # type: ignore[union-attr]
     assert text.find("It was agreed.", 3) is None
     assert text.find("was agreed.", 3).para == 3  # type: ignore[union-attr]
+    assert text.find("it ... agreed.", 2) is None  # "it" is in paragraph 3 only
     assert text.find("it ... agreed.", 3) is not None
     assert [text.find("It ... agreed.", n).para for n in (1, 2)] == [1, 2]  # type: ignore[union-attr]
     assert text.find("It ... agreed.", 3) is None  # the next start is in no later paragraph
@@ -504,6 +511,18 @@ def test_a_change_names_superscripts_prefixes_and_number_words(
     assert match is not None
     assert [(c.describe(), c.source) for c in match.changes] == [(said, source)]
     assert not (match.changes[0].removed and match.changes[0].added)
+
+
+def test_an_omission_stands_for_the_nearest_words_that_fit() -> None:
+    text = SourceText.from_bytes(b"They hold illegal. They hold legal. Then legal.\n")
+    match = text.find("They ... legal.")
+    assert match is not None and text.span(match) == "They hold illegal. They hold legal."
+
+
+def test_a_substitution_that_keeps_no_negation_is_clean() -> None:
+    text = SourceText.from_bytes(b"It was unwise to go.\n")
+    match = text.find("It was [rash] to go.")
+    assert match is not None and match.changes == ()
 
 
 def test_a_clean_way_to_match_is_preferred_to_one_that_changes_the_meaning() -> None:
@@ -983,6 +1002,8 @@ def test_the_json_schema_of_a_date_accepts_what_the_reader_accepts() -> None:
         ("2022-13", {2022}, set(), set(), ("2022-13",), set()),
         ("2019-18", {2019}, set(), set(), ("2019-18",), set()),
         ("2019-2018", {2019}, set(), set(), ("2019-2018",), set()),  # not a span
+        ("2021-2021", {2021}, set(), set(), ("2021-2021",), set()),
+        ("2022-01-05", {2022}, {1}, {(1, 5)}, ("2022-01-05",), set()),
         ("2022-03-21T10", {2022}, {3}, {(3, 21)}, ("2022-03-21",), set()),
         ("2022-03, 2022-03", {2022}, {3}, set(), ("2022-03",), set()),
         ("1,2014 and 12014 and 3.2014", set(), set(), set(), (), set()),
@@ -1003,15 +1024,16 @@ def test_the_dates_a_passage_mentions(
 
 
 def test_mentions_of_several_passages_add_up() -> None:
-    said = mentions("in 2014 and March 3") | mentions("the 1980s, on March 3")
+    said = mentions("in 2014 and March 3") | mentions("in 2014, the 1980s, on April 4")
     assert said.years == {2014, 1980}
-    assert said.days == {(3, 3)}
-    assert said.shown == ("2014", "March 3", "1980s")
+    assert said.months == {3, 4}
+    assert said.days == {(3, 3), (4, 4)}
+    assert said.shown == ("2014", "March 3", "1980s", "April 4")
     assert said.spans == {(1980, 1989)}
     assert said.support(Point(2014, 3, 3))
     assert not said.support(Point(2015, 3, 3))
     assert said.support(Point(2015, 3, 3), year_known=True)
-    assert not said.support(Point(2014, 4))
+    assert not said.support(Point(2014, 5))
     assert said.support_date(parse_date("1980/1989"))
     assert not said.support_date(parse_date("1980-03/1989"))
     assert said.support_date(parse_date("2014-03/2014-03-03"))
