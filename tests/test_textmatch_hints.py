@@ -990,6 +990,7 @@ def test_the_json_schema_of_a_date_accepts_what_the_reader_accepts() -> None:
         ("Jan 3 to 5", set(), {1}, {(1, 3), (1, 5)}, ("Jan 3 to 5",), set()),
         ("3 and 4 July", set(), {7}, {(7, 3), (7, 4)}, ("3 and 4 July",), set()),
         ("Dec 31 2019", {2019}, {12}, {(12, 31)}, ("Dec 31 2019",), set()),
+        ("June 1, 2018", {2018}, {6}, {(6, 1)}, ("June 1, 2018",), set()),
         ("by Sept.", set(), {9}, set(), ("Sept",), set()),
         ("on 2009-12-05", {2009}, {12}, {(12, 5)}, ("2009-12-05",), set()),  # not 2009-12
         ("the 32nd of May", set(), {5}, set(), ("32nd of May",), set()),
@@ -999,6 +1000,7 @@ def test_the_json_schema_of_a_date_accepts_what_the_reader_accepts() -> None:
         ("2017\u201418", {2017, 2018}, set(), set(), ("2017-18",), {(2017, 2018)}),
         ("the 1980s", {1980}, set(), set(), ("1980s",), {(1980, 1989)}),
         ("the 1985s", {1985}, set(), set(), ("1985s",), set()),
+        ("the 1990s", {1990}, set(), set(), ("1990s",), {(1990, 1999)}),
         ("2022-13", {2022}, set(), set(), ("2022-13",), set()),
         ("2019-18", {2019}, set(), set(), ("2019-18",), set()),
         ("2019-2018", {2019}, set(), set(), ("2019-2018",), set()),  # not a span
