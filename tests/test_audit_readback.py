@@ -169,6 +169,10 @@ def test_an_intermediate_claim_needs_its_element_and_every_source() -> None:
     assert [(m[2], m[3].split(": ")[-1]) for m in intermediate(one)][::2] == [
         ("boats-and-jets", "no citation of 'beta-2019'")
     ]
+    none = r.markdown.replace(" [@alpha-2020, ¶ 2; @beta-2019, ¶ 2]", "")
+    assert [(m[2], m[3].split(": ")[-1]) for m in intermediate(none)][::2] == [
+        ("boats-and-jets", "no citation of 'alpha-2020', 'beta-2019'")
+    ]
 
 
 def test_an_intermediate_claim_may_be_a_block() -> None:
