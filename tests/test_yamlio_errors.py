@@ -182,6 +182,10 @@ ERRORS: dict[str, tuple[str, Located]] = {
         "a: !!str\n",
         (1, 4, "yaml-unsafe", "tag 'tag:yaml.org,2002:str' is not allowed", NO_TAG),
     ),
+    "tag-in-flow-list": (
+        "a: [x, !!str y]\n",
+        (1, 8, "yaml-unsafe", "tag 'tag:yaml.org,2002:str' is not allowed", NO_TAG),
+    ),
     "tag-on-list": ("a: !list [1]\n", (1, 4, "yaml-unsafe", "tag '!list' is not allowed", NO_TAG)),
     "tag-on-key": (
         "a: 1\n!!str b: 1\n",
@@ -261,6 +265,10 @@ UNREADABLE: dict[str, tuple[bytes, Located]] = {
         b"a: 1\nb: x\xc3(\n",
         (2, 5, "yaml-syntax", "not valid UTF-8 (byte 0xc3)", "save the file as UTF-8"),
     ),
+    "invalid-utf8-after-an-empty-line": (
+        b"\na: \xff\n",
+        (2, 4, "yaml-syntax", "not valid UTF-8 (byte 0xff)", "save the file as UTF-8"),
+    ),
     "nul-first": (
         b"\x00a: 1\n",
         (1, 1, "yaml-syntax", "NUL byte in file", "remove the NUL character"),
@@ -268,6 +276,10 @@ UNREADABLE: dict[str, tuple[bytes, Located]] = {
     "nul-after-an-empty-line": (
         b"\na: \x00\n",
         (2, 4, "yaml-syntax", "NUL byte in file", "remove the NUL character"),
+    ),
+    "two-nuls": (  # the first is reported
+        b"a: 1\x00\nb: \x00\n",
+        (1, 5, "yaml-syntax", "NUL byte in file", "remove the NUL character"),
     ),
     "delete-character": (
         b"a: 1\nb: \x7f\n",
