@@ -283,6 +283,16 @@ def test_ibid_on_the_page_is_a_citation_in_a_footnote_style_pdf() -> None:
     )
 
 
+def test_a_claim_broken_by_the_page_end_needs_eight_letters_on_its_page() -> None:
+    # Page 1 of notes-tampered.pdf ends "...covered 1,200 boats,"; page 2 goes on "and
+    # Japan scrambled jets 390 times in 2019". Eight letters on page 1 are enough to
+    # recognise a claim's start (its citation is then what is missing), seven are not.
+    found = tampered_with(claim_text={"scrambles": "red boats, and Japan scrambled jets"})
+    assert found[1] == ("scrambles", "no citation of 'beta-2019' on page 1")
+    found = tampered_with(claim_text={"scrambles": "ed boats, and Japan scrambled jets"})
+    assert found[1] == ("scrambles", "its text is not on page 1")
+
+
 def test_a_pdf_claim_must_show_its_figures_not_only_its_words() -> None:
     # Digits are compared as a bag of the page and the next (right-to-left runs come out
     # in visual order), but they are compared: notes.pdf prints no 7 and no 8.
@@ -517,6 +527,16 @@ def test_a_font_that_cannot_be_checked_does_not_stop_the_glyph_audit() -> None:
         return out.getvalue()
 
     assert list(unembedded_characters(first_without_map(output("author-date.pdf")))) == [PUA]
+
+    def first_mapped(font: Any) -> None:  # ids that are not glyph ids say nothing either
+        if str(font["/BaseFont"]).endswith("+Liberation-Sans-Bold"):
+            table = DecodedStreamObject()
+            table.set_data(bytes(range(256)) * 2)
+            font["/DescendantFonts"][0].get_object()[NameObject("/CIDToGIDMap")] = table
+
+    fonts = PdfReader(io.BytesIO(output("author-date.pdf"))).pages[0]["/Resources"]["/Font"]
+    assert str(next(iter(fonts.values())).get_object()["/BaseFont"]).endswith("Sans-Bold")
+    assert list(unembedded_characters(edit_fonts(output("author-date.pdf"), first_mapped))) == [PUA]
 
 
 def test_glyph_ids_are_only_judged_when_they_are_the_fonts_own() -> None:
