@@ -207,6 +207,7 @@ def test_the_hint_compares_a_quote_s_own_words() -> None:
         ("illegal, since", 1, "illegal, since"),
         ("While the passage", 1, "While the passage"),  # the text's first word
         ("hile the passage", None, None),  # ...in full
+        ("[W]hile the passage", 1, "While the passage"),
         (
             "While [the ship] was not illegal, [as] the course was",
             1,
@@ -373,6 +374,13 @@ def test_a_bent_quote_is_reported_as_bent_even_when_the_search_runs_out() -> Non
     assert [c.describe() for c in anchored.match.changes] == ["the omission removes 'not'"]
 
 
+def test_a_refusal_shows_a_passage_of_160_characters_whole() -> None:
+    passage = "Start " + " ".join(["a" * 29] * 5) + " end."
+    assert len(passage) == 160
+    anchored = SourceText.from_bytes(f"{passage}\n".encode()).anchor("Start [it] end.")
+    assert anchored.problem is not None and anchored.problem.endswith(f"in “{passage}”")
+
+
 def test_more_than_20_edits_are_not_checked() -> None:
     anchored = ARCHIVED.anchor("While" + " ... was" * 21)
     assert anchored == textmatch.Anchored(
@@ -385,6 +393,19 @@ def test_the_archived_words_of_a_match_keep_their_invisible_characters() -> None
     match = text.find("cooperation 'grew'")
     assert match is not None
     assert text.raw_span(match) == "co\u00adoperation \u2018grew\u2019"
+
+
+def test_a_span_that_cannot_be_traced_back_is_shown_normalised() -> None:
+    text = SourceText.from_bytes("Un cafe\u0301 noir.\n".encode())  # "e" and an accent
+    match = text.find("caf\u00e9 noir")
+    assert match is not None and text.raw_span(match) == "caf\u00e9 noir"
+
+
+@pytest.mark.parametrize("quote", ["It ... legal", "is legal", "It is lega[l]", "It is legal"])
+def test_a_text_without_final_punctuation_matches_to_its_last_letter(quote: str) -> None:
+    text = SourceText.from_bytes(b"It is legal")
+    match = text.find(quote)
+    assert match is not None and match.end == len("It is legal")
 
 
 def test_the_fingerprint_is_the_archived_bytes_sha256() -> None:
@@ -434,6 +455,11 @@ def test_link_syntax_in_a_quote_is_looked_for_as_written() -> None:
         ),
         ("It cost [much] yen.", [("the bracket '[much]' removes '1,200'", "cost 1,200 yen")]),
         ("It cost ... yen.", [("the omission removes '1,200'", "cost 1,200 yen")]),
+        ("[Not] While the passage", [("the bracket '[Not]' adds 'Not'", "While")]),
+        (
+            "Nothing was agreed. It cost [much].",
+            [("the bracket '[much]' removes '1,200'", "cost 1,200 yen.")],
+        ),
         ("It cost 1,20[5]", [("the bracket '[5]' removes '200' and adds '205'", "1,200 yen")]),
         (
             "He said he didn't know [in 2021].",
