@@ -1260,6 +1260,32 @@ WITHDRAWN = [
         ],
     ),
     Case(
+        "a claim relies only on two withdrawn sources",
+        files={
+            CLAIMS: claim(
+                "both-gone",
+                "The talks lasted 21 months.",
+                *cites(CITE_GONE, "gone-too|The talks had lasted"),
+            ),
+            **GONE,
+            **source(
+                "gone-too",
+                "The talks had lasted long.\n",
+                "title: T\ncontainer: C\nauthors: [{family: F}]\nissued: '2020'\nwithdrawn: true\n",
+            ),
+        },
+        want=[
+            Want(
+                "withdrawn-source",
+                CLAIMS,
+                "^- source: gone",
+                "both-gone",
+                "claim 'both-gone' relies only on withdrawn source(s): gone, gone-too",
+                "cite a source that stands, or remove the claim",
+            )
+        ],
+    ),
+    Case(
         "a claim that also cites a source that stands",
         files={
             CLAIMS: claim("kept", "The talks lasted 21 months.", *cites(CITE_GONE, CITE_TALKS)),
@@ -1392,6 +1418,8 @@ JUDGMENTS = [
         files={
             CLAIMS: judgment("d", "D is likely.", *SURE, "basis: [scrambles, ties-deepen]")
             + judgment("e", "E is likely.", *SURE, "basis: [d]")
+            # A claim before the judgment in the basis keeps its source.
+            + judgment("f", "F is likely.", *SURE, "basis: [talks-length, d]")
         },
         want=[
             Want(
