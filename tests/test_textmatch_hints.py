@@ -558,6 +558,15 @@ def test_a_substitution_that_keeps_no_negation_is_clean() -> None:
     assert match is not None and match.changes == ()
 
 
+def test_a_change_shows_the_word_after_it_past_any_punctuation() -> None:
+    text = SourceText.from_bytes(b"It cost 1,200; (a) lot.\n")
+    match = text.find("It cost [much]; (a) lot.")
+    assert match is not None
+    assert [(c.describe(), c.source) for c in match.changes] == [
+        ("the bracket '[much]' removes '1,200'", "cost 1,200; (a")
+    ]
+
+
 def test_a_clean_way_to_match_is_preferred_to_one_that_changes_the_meaning() -> None:
     text = SourceText.from_bytes(b"They did not go. They did go. They did not go.\n")
     match = text.find("They did ... go.")
