@@ -367,6 +367,16 @@ def test_20_edits_are_checked() -> None:
     assert text.find(quote) is not None
 
 
+@pytest.mark.parametrize(("xs", "matched"), [(10_299, True), (10_300, False)])
+def test_the_search_tries_exactly_its_budget(xs: int, matched: bool) -> None:
+    # "x ... y": each "x" is one try, and the first "x" within an omission's reach of
+    # "y" one more: 10,299 of them take exactly SEARCH_BUDGET (10,000) tries.
+    text = SourceText.from_bytes(("x " * xs + "y\n").encode())
+    anchored = text.anchor("x ... y")
+    assert (anchored.match is not None) is matched
+    assert (anchored.problem is None) is matched
+
+
 def test_a_bent_quote_is_reported_as_bent_even_when_the_search_runs_out() -> None:
     text = SourceText.from_bytes(("x not y. " + "x " * 11_000 + "\n").encode())
     anchored = text.anchor("x ... y.")
