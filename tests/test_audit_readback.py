@@ -291,6 +291,9 @@ def test_a_claim_broken_by_the_page_end_needs_eight_letters_on_its_page() -> Non
     assert found[1] == ("scrambles", "no citation of 'beta-2019' on page 1")
     found = tampered_with(claim_text={"scrambles": "ed boats, and Japan scrambled jets"})
     assert found[1] == ("scrambles", "its text is not on page 1")
+    # Two letters on the next page are enough to end it.
+    found = tampered_with(claim_text={"scrambles": "red boats, an"})
+    assert found[1] == ("scrambles", "no citation of 'beta-2019' on page 1")
 
 
 def test_a_pdf_claim_must_show_its_figures_not_only_its_words() -> None:
