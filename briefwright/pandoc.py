@@ -8,11 +8,14 @@ stderr in the error instead of losing it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import subprocess
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .problems import BriefwrightError, Problem
@@ -58,24 +61,64 @@ def run(
     env = dict(os.environ)
     # A stray user data dir could change templates or defaults behind our back.
     env.pop("PANDOC_DATA_DIR", None)
+    received: list[int] = []
     try:
-        done = subprocess.run(
-            list(argv),
-            input=stdin,
-            cwd=cwd,
-            capture_output=True,
-            timeout=timeout,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BriefwrightError(f"{what} did not finish within {timeout:.0f} s") from exc
+        with _signals_held(received):  # a child is never started without an owner
+            process = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=cwd,
+                env=env,
+            )
     except OSError as exc:
         raise BriefwrightError(f"{what} could not be started: {exc}") from exc
-    if done.returncode != 0:
-        stderr = done.stderr.decode("utf-8", "replace").strip()
-        raise BriefwrightError(f"{what} failed (exit {done.returncode}): {stderr or 'no message'}")
-    return done.stdout
+    with process:
+        try:
+            if received:  # a signal held back while starting: stop the child, then obey it
+                process.kill()
+                process.wait()
+                for signum in received:
+                    signal.raise_signal(signum)
+            stdout, stderr = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.communicate()
+            raise BriefwrightError(f"{what} did not finish within {timeout:.0f} s") from exc
+        except BaseException:  # Ctrl-C, SIGTERM: the child goes with us
+            process.kill()
+            process.wait()
+            raise
+    if process.returncode != 0:
+        said = stderr.decode("utf-8", "replace").strip()
+        raise BriefwrightError(f"{what} failed (exit {process.returncode}): {said or 'no message'}")
+    return stdout
+
+
+@contextlib.contextmanager
+def _signals_held(received: list[int]) -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back (noting them in `received`) while a child is
+    started: one arriving inside Popen would leave the child running with nobody to
+    stop it. Only the main thread can set handlers; a signal its parent ignored stays so."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    sigs = [
+        sig
+        for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
+        if sig is not None and signal.getsignal(sig) not in (signal.SIG_IGN, None)
+    ]
+
+    def note(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, note) for sig in sigs}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def convert(
