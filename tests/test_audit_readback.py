@@ -643,7 +643,10 @@ def in_a_figure(data: bytes, *, twice: bool = False) -> bytes:
     ref = writer._add_object(form)
     if twice:  # a form that draws itself: the audit must not go round forever
         form["/Resources"][NameObject("/XObject")] = DictionaryObject({NameObject("/Me"): ref})
+    bare = DecodedStreamObject()  # a form drawing nothing needs no resources
+    bare.update({NameObject("/Subtype"): NameObject("/Form")})
     xobjects = resources.get("/XObject") or DictionaryObject()
+    xobjects[NameObject("/Blank")] = writer._add_object(bare)
     xobjects[NameObject("/Figure1")] = ref
     resources[NameObject("/XObject")] = xobjects
     del resources[NameObject("/Font")]
