@@ -380,7 +380,10 @@ def _one_run(calls: list[dict[str, Any]], fmt: str, rendered: Any) -> dict[str, 
     """The floor's pandoc run for a format: the Markdown to the format in one run, with
     the exporter's citeproc arguments (its parse, `--to json`) and its writer's (the
     `--from json` run), as pandoc alone would make the same output."""
-    parse = next(c for c in calls if c["argv"][4] == "json")
+    parses = [c for c in calls if c["argv"][4] == "json"]
+    if not parses:  # a package from before the shared parse: one run per format already
+        return [c for c in calls if "--to" in c["argv"]][-1]
+    parse = parses[0]
     writer = [c for c in calls if c["argv"][2] == "json"][-1]
     argv = [*parse["argv"][:4], writer["argv"][4], *parse["argv"][5:], *writer["argv"][8:]]
     stdin = parse["stdin"]
@@ -532,24 +535,28 @@ def measure_audit(project: Path) -> dict[str, Any]:
     in this process (render, pandoc's parse, export), made as the build makes them: one
     parse per brief for the intermediate's audit and the HTML and DOCX writers, the PDF
     from the HTML page."""
+    from briefwright import export
     from briefwright.audit import audit_intermediate, audit_output
     from briefwright.config import Project
-    from briefwright.export import EXPORTERS, parse
     from briefwright.export.pdf import export_pdf
     from briefwright.load import load_project
     from briefwright.render import render_brief
 
+    # A package from before the shared parse (--code): each exporter and the audit parse.
+    shared = hasattr(export, "parse")
     content, _ = load_project(Project.at(project))
     found: dict[str, Any] = {}
     for name in sorted(content.briefings):
         start = _cpu()
         rendered = render_brief(content, name)
-        with tempfile.TemporaryDirectory() as work:
-            parsed = parse(rendered, Path(work))
-            ast = parsed.ast
+        parsed = None
+        if shared:
+            with tempfile.TemporaryDirectory() as work:
+                parsed = export.parse(rendered, Path(work))
+                ast = parsed.ast
         render_cpu = _cpu() - start
         start = _cpu()
-        problems = audit_intermediate(rendered, ast)
+        problems = audit_intermediate(rendered, ast) if shared else audit_intermediate(rendered)
         entry: dict[str, Any] = {
             "render": render_cpu,
             "intermediate": _cpu() - start,
@@ -566,7 +573,8 @@ def measure_audit(project: Path) -> dict[str, Any]:
                 if fmt == "pdf" and page is not None:
                     export_pdf(rendered, Path(work), screen_page=page)
                 else:
-                    made = EXPORTERS[fmt](rendered, Path(work), parsed)
+                    extra = (parsed,) if shared else ()
+                    made = export.EXPORTERS[fmt](rendered, Path(work), *extra)
                     page = made if fmt == "html" else page
                 export_cpu = _cpu() - start
             start = _cpu()
