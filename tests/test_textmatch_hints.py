@@ -377,6 +377,15 @@ def test_the_search_tries_exactly_its_budget(xs: int, matched: bool) -> None:
     assert (anchored.problem is None) is matched
 
 
+@pytest.mark.parametrize(("xs", "refused"), [(10_000, False), (10_001, True)])
+def test_a_search_that_uses_exactly_its_budget_is_not_refused(xs: int, refused: bool) -> None:
+    # "y" is out of every omission's reach: each "x" is one try, and nothing matches.
+    text = SourceText.from_bytes(("x " * xs + "z " * 400 + "y\n").encode())
+    anchored = text.anchor("x ... y")
+    assert anchored.match is None
+    assert (anchored.problem is not None) is refused
+
+
 def test_a_bent_quote_is_reported_as_bent_even_when_the_search_runs_out() -> None:
     text = SourceText.from_bytes(("x not y. " + "x " * 11_000 + "\n").encode())
     anchored = text.anchor("x ... y.")
@@ -469,6 +478,10 @@ def test_link_syntax_in_a_quote_is_looked_for_as_written() -> None:
         (
             "Nothing was agreed. It cost [much].",
             [("the bracket '[much]' removes '1,200'", "cost 1,200 yen.")],
+        ),
+        (
+            "It cost 1,20[5] yen.",
+            [("the bracket '[5]' removes '200' and adds '205'", "1,200 yen")],
         ),
         ("It cost 1,20[5]", [("the bracket '[5]' removes '200' and adds '205'", "1,200 yen")]),
         (
