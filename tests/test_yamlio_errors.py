@@ -450,6 +450,12 @@ def test_quoted_and_plain_keys_that_look_special_are_text() -> None:
     assert doc.key_positions[("",)] == (2, 1)
 
 
+def test_the_non_specific_tag_only_says_text_and_is_accepted() -> None:
+    doc = value_of("a: ! 0777\nb: [! x]\n")
+    assert doc.value == {"a": "0777", "b": ["x"]}
+    assert doc.positions[("a",)] == (1, 4)
+
+
 def test_a_top_level_scalar_is_a_value() -> None:
     doc = value_of("just text\n")
     assert (doc.value, doc.positions) == ("just text", {(): (1, 1)})
