@@ -300,3 +300,19 @@ def test_footnotes_laid_out_by_increments_print_the_same_pdf(area_css, monkeypat
         assert len(full_updates) < notes / 2  # most notes were added by increments
     else:
         assert len(full_updates) >= notes
+
+
+def test_another_weasyprint_lays_footnotes_out_by_its_own_code(monkeypatch) -> None:
+    import weasyprint
+    from weasyprint.layout import LayoutContext
+
+    from briefwright.export.pdf import _incremental_footnotes
+
+    original = LayoutContext._update_footnote_area
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with _incremental_footnotes():
+        assert LayoutContext._update_footnote_area is original
+    monkeypatch.setattr(weasyprint, "__version__", "70.0")
+    with _incremental_footnotes():
+        assert LayoutContext._update_footnote_area is not original
+    assert LayoutContext._update_footnote_area is original

@@ -266,12 +266,18 @@ def _margins_apart(area: Any, above: Any, note: Any) -> bool:
     )
 
 
+FOOTNOTES_PROVEN_ON = "70"  # WeasyPrint major version
+
+
 @contextlib.contextmanager
 def _incremental_footnotes() -> Iterator[None]:
+    import weasyprint
     from weasyprint.layout import LayoutContext
 
     original = getattr(LayoutContext, "_update_footnote_area", None)
-    if original is None:  # another WeasyPrint: its own update
+    # Only on the WeasyPrint whose layout code this was written against and proven
+    # byte-identical with: any other version lays footnotes out by its own code.
+    if original is None or weasyprint.__version__.split(".")[0] != FOOTNOTES_PROVEN_ON:
         yield
         return
     LayoutContext._update_footnote_area = _footnote_area_by_increments(original)
