@@ -599,6 +599,27 @@ def test_a_change_shows_the_word_after_it_past_any_punctuation() -> None:
     ]
 
 
+@pytest.mark.parametrize("invisible", ["\u2063", "\u180e", "\u200e"])
+def test_an_invisible_character_the_folding_keeps_hides_no_negation_or_figure(
+    invisible: str,
+) -> None:
+    # Matching keeps these characters (they are not typography), the meaning check reads
+    # through them: "[n\u2063ot]" prints as "not".
+    for word, added in (("not", ("not",)), ("twenty", ("20",))):
+        bracket = word[:2] + invisible + word[2:]
+        match = ARCHIVED.find(f"He said he [{bracket}] didn't know.")
+        assert match is not None
+        assert [(c.removed, c.added) for c in match.changes] == [((), added)]
+
+
+def test_an_insertion_after_the_last_word_may_not_add_a_figure() -> None:
+    match = ARCHIVED.find("21 ships passed [in 2021]")
+    assert match is not None
+    assert [(c.describe(), c.source) for c in match.changes] == [
+        ("the bracket '[in 2021]' adds '2021'", "passed; they")
+    ]
+
+
 def test_a_clean_way_to_match_is_preferred_to_one_that_changes_the_meaning() -> None:
     text = SourceText.from_bytes(b"They did not go. They did go. They did not go.\n")
     match = text.find("They did ... go.")
