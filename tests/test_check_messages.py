@@ -1162,8 +1162,25 @@ LEAD = source(
     "She said the talks would go on.\n",
 )
 
+# The day in the quote, the year elsewhere in its paragraph: the quote alone does not
+# prove the date, the paragraph does.
+YEAR_APART = source("apart", "In 2018 the talks resumed. On 5 May the minister spoke.\n")
+
 # A quote's date is read in its paragraph and the two before it (a lead-in dates it).
 QUOTE_DATES = [
+    Case(
+        "a claim's day in its quote and its year elsewhere in the paragraph",
+        files={
+            CLAIMS: claim(
+                "spoke",
+                "The minister spoke on 5 May 2018.",
+                "date: '2018-05-05'",
+                *cites("apart|On 5 May the minister spoke"),
+            ),
+            **YEAR_APART,
+        },
+        want=[],
+    ),
     Case(
         "a quote's date three paragraphs before it",
         files={
