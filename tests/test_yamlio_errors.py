@@ -536,6 +536,7 @@ SAME_EITHER_WAY = [
     "%YAML 1.1\n---\na: 1\n",
     "# c\n%YAML 1.1#\n---\na: 1\n",
     "a: 1\r%x: 2\n",
+    "# c\r%YAML 1.1#\r---\ra: 1\r",
     "a: >-#\n  x\n",
     "a: |2#\n  x\n",
     "a: 1\n---\nb: 2\n",
@@ -568,6 +569,7 @@ def _result(parsed: tuple[Document | None, list[Problem]]) -> object:
         ("a: {b: c}\nq: what?\n", True),
         ("just text\n", True),
         ('"<<": 1\n! x: 2\n', True),  # keys that only look special
+        ("# a comment\na: 1  # and another\n", True),
         # Texts libyaml reads differently are read by PyYAML's parser alone.
         ("a: b\tc\n", False),
         ("%YAML 1.1\n---\na: 1\n", False),
