@@ -62,7 +62,9 @@ TARGETS = [
         )
     ),
 ]
-KILLED = {"killed", "timeout", "caught by type check"}
+# A test process killed by a signal (mutmut's "segfault": a mutant looping until memory
+# runs out) failed its tests as surely as a timeout.
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 LINE = re.compile(r"^\s+(briefwright\.\S+__mutmut_\d+): (.+)$")
 LISTED = re.compile(r"`(briefwright\.\S+__mutmut_\d+)`")
 

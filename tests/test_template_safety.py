@@ -184,3 +184,18 @@ def test_runaway_templates_stop_with_a_located_error(tmp_path: Path, source: str
     problem = _template_error(_project(tmp_path, f"# T\n\n{source}\n"))
     # Output is measured as it streams out, after the template's frames have returned.
     assert problem.line == 3 or "printed more than" in problem.message, problem.text()
+
+
+def test_md_escapes_text_numbers_and_what_token_refused() -> None:
+    from briefwright.templating import Inert, Raw, _case, _md_filter, token
+
+    assert _md_filter("a*b [c]") == Inert("a\\*b \\[c\\]")
+    assert _md_filter(1200) == Inert("1200")
+    assert token("fisheries-deal") == Inert("fisheries-deal")
+    refused = token("see [x](javascript:y)")  # not an id: editor text, md or nothing
+    assert isinstance(refused, Raw) and _md_filter(refused) == Inert(
+        "see \\[x\\]\\(javascript\\:y\\)"
+    )
+    upper = _case(str.upper)
+    assert upper("abc") == "ABC" and upper(7) == "7"
+    assert _md_filter(upper(Raw("a_b"))) == Inert("A\\_B")
