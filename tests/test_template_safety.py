@@ -198,4 +198,5 @@ def test_md_escapes_text_numbers_and_what_token_refused() -> None:
     )
     upper = _case(str.upper)
     assert upper("abc") == "ABC" and upper(7) == "7"
+    assert upper(Inert("abc")) == Inert("ABC") and isinstance(upper(Inert("x")), Inert)
     assert _md_filter(upper(Raw("a_b"))) == Inert("A\\_B")
