@@ -72,6 +72,8 @@ _TRANSLATE = str.maketrans(
         "\ufeff": None,
     }
 )
+# The invisible characters the folding drops (soft hyphen, zero-width space and joiners).
+_DROPPED = "".join(chr(c) for c, to in _TRANSLATE.items() if to is None)
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 
 MAX_ELISION = 600  # characters one omission may skip: about a paragraph
@@ -187,8 +189,9 @@ def as_read(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_LOOKALIKES).casefold()
 
 
-# Invisible characters inside a word: "[n\u200bot]" is printed as "not".
-_HIDDEN_IN_WORD = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# Invisible characters inside a word: "[n\u200bot]" is printed as "not". The folding's
+# dropped ones, and the marks and invisible operators it keeps (matching sees them).
+_HIDDEN_IN_WORD = re.compile(f"[{_DROPPED}\u180e\u200e\u200f\u2061-\u2064]")
 
 
 def negations(text: str) -> list[str]:
@@ -386,7 +389,7 @@ _FOLDED = {
     "-": "\\s*[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]+\\s*",
     " ": "\\s+",
 }
-_INVISIBLE = "[\u00ad\u200b\u200c\u200d\u2060\ufeff]*"
+_INVISIBLE = f"[{_DROPPED}]*"
 
 
 def _raw_pattern(span: str) -> str:
